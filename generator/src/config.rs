@@ -1,0 +1,97 @@
+//! The optional `spec2mcp.toml`: which operations become tools and what they are called.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// Generation settings from the config file; command-line flags override them.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Package and binary name of the generated crate.
+    pub name: Option<String>,
+    /// HTTP methods that become tools (default: only GET).
+    pub methods: Option<Vec<String>>,
+    /// When any entry is given, only matching operations become tools.
+    #[serde(default)]
+    pub include: Filter,
+    /// Matching operations never become tools.
+    #[serde(default)]
+    pub exclude: Filter,
+    /// operationId (or generated tool name) → tool name.
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
+    /// Longest tool name (default 64).
+    pub max_tool_name_len: Option<usize>,
+}
+
+/// Ways to pick operations.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    /// Operations with any of these tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Operations with these operationIds.
+    #[serde(default)]
+    pub operations: Vec<String>,
+    /// Operations whose path starts with any of these.
+    #[serde(default)]
+    pub paths: Vec<String>,
+}
+
+impl Filter {
+    /// Whether the filter names nothing.
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.operations.is_empty() && self.paths.is_empty()
+    }
+
+    /// Whether an operation matches any entry.
+    pub fn matches(&self, tags: &[String], operation_id: Option<&str>, path: &str) -> bool {
+        self.tags.iter().any(|t| tags.contains(t))
+            || operation_id.is_some_and(|id| self.operations.iter().any(|o| o == id))
+            || self.paths.iter().any(|p| path.starts_with(p.as_str()))
+    }
+}
+
+impl Config {
+    /// Reads and checks a config file.
+    pub fn load(path: &Path) -> Result<Config, Diagnostics> {
+        let display = path.display();
+        let fail = |message: String, fix: &str| {
+            let mut all = Diagnostics::default();
+            all.push(Diagnostic::error("", message).with_fix(fix));
+            all
+        };
+        let text = std::fs::read_to_string(path).map_err(|err| {
+            fail(
+                format!("cannot read the config {display}: {err}"),
+                "check the path given to --config",
+            )
+        })?;
+        let config: Config = toml::from_str(&text).map_err(|err| {
+            fail(
+                format!(
+                    "the config {display} is not valid: {}",
+                    err.to_string().trim()
+                ),
+                "see the README's configuration section for the keys spec2mcp reads",
+            )
+        })?;
+        if let Some(methods) = &config.methods {
+            if let Some(bad) = methods
+                .iter()
+                .find(|m| crate::model::parse_method(m).is_none())
+            {
+                return Err(fail(
+                    format!("the config {display} lists an unknown HTTP method `{bad}`"),
+                    "use GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS or TRACE",
+                ));
+            }
+        }
+        Ok(config)
+    }
+}

@@ -1,0 +1,98 @@
+//! `src/api/ops/<tool>.rs`: one module per tool with its input struct, its advertised schema
+//! and the function that turns arguments into a request. Nothing here sends anything: the shared
+//! executor in the runtime does.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{doc, ident, raw_str, ty};
+use super::EmitError;
+use crate::model::{Location, QueryStyle, Tool};
+
+/// The module of one tool.
+pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
+    let types_path = quote!(super::super::types);
+    let input = ident(&tool.input_type)?;
+    let mut fields = Vec::new();
+    let mut sets = Vec::new();
+    for arg in &tool.args {
+        let field = ident(&arg.ident)?;
+        let field_ty = ty(&arg.ty, &types_path)?;
+        let fdoc = doc(&arg.doc);
+        let wire = &arg.wire;
+        let rename = (arg.wire != arg.ident).then(|| quote!(#[serde(rename = #wire)]));
+        fields.push(quote! { #fdoc #rename pub #field: #field_ty, });
+        let param = &arg.param;
+        sets.push(match arg.location {
+            Location::Path => quote!(request.path(#param, &input.#field);),
+            Location::Header => quote!(request.header(#param, &input.#field);),
+            Location::Cookie => quote!(request.cookie(#param, &input.#field);),
+            Location::Query => {
+                let style = match arg.style {
+                    QueryStyle::FormExploded => quote!(FormExploded),
+                    QueryStyle::Form => quote!(Form),
+                    QueryStyle::SpaceDelimited => quote!(SpaceDelimited),
+                    QueryStyle::PipeDelimited => quote!(PipeDelimited),
+                    QueryStyle::DeepObject => quote!(DeepObject),
+                };
+                quote!(request.query(#param, &input.#field, QueryStyle::#style);)
+            }
+        });
+    }
+    if let Some(body) = &tool.body {
+        let field = ident(&body.ident)?;
+        let field_ty = ty(&body.ty, &types_path)?;
+        let fdoc = doc(&body.doc);
+        let wire = &body.wire;
+        let rename = (body.wire != body.ident).then(|| quote!(#[serde(rename = #wire)]));
+        fields.push(quote! { #fdoc #rename pub #field: #field_ty, });
+        let media = &body.media_type;
+        sets.push(quote!(request.json_body(#media, &input.#field)?;));
+    }
+    let schema_text = serde_json::to_string_pretty(&tool.input_schema)
+        .map_err(|err| EmitError::Internal(format!("cannot write the input schema: {err}")))?;
+    let schema = raw_str(&schema_text)?;
+    let struct_doc = doc(&format!(
+        "Arguments of the `{}` tool ({} {}).",
+        tool.name, tool.method, tool.path
+    ));
+    let module_doc = format!(" `{}`: {} {}", tool.name, tool.method, tool.path);
+    let (mutability, input_var) = if sets.is_empty() {
+        (quote!(), quote!(_input))
+    } else {
+        (quote!(mut), quote!(input))
+    };
+    let uses_style = tool.args.iter().any(|a| a.location == Location::Query);
+    let style_import = if uses_style {
+        quote!(
+            use crate::runtime::request::QueryStyle;
+        )
+    } else {
+        quote!()
+    };
+    Ok(quote! {
+        #![doc = #module_doc]
+
+        use crate::runtime::args::{parse, ArgsError};
+        use crate::runtime::request::Request;
+        #style_import
+
+        #struct_doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct #input { #(#fields)* }
+
+        /// The JSON Schema advertised for the arguments.
+        pub const INPUT_SCHEMA: &str = #schema;
+
+        /// Parses the arguments and lays them out as the upstream request.
+        pub fn build(
+            args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> ::std::result::Result<Request, ArgsError> {
+            let #input_var: #input = parse(args)?;
+            let #mutability request = Request::default();
+            #(#sets)*
+            ::std::result::Result::Ok(request)
+        }
+    })
+}

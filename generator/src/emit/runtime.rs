@@ -1,0 +1,91 @@
+//! The runtime files copied into every generated crate, taken from `templates/` at compile time
+//! so the generator cannot carry a stale copy.
+
+/// `(file name, contents)` of every file in `templates/src/runtime/`.
+pub const RUNTIME_FILES: &[(&str, &str)] = &[
+    (
+        "args.rs",
+        include_str!("../../../templates/src/runtime/args.rs"),
+    ),
+    (
+        "auth.rs",
+        include_str!("../../../templates/src/runtime/auth.rs"),
+    ),
+    (
+        "cli.rs",
+        include_str!("../../../templates/src/runtime/cli.rs"),
+    ),
+    (
+        "def.rs",
+        include_str!("../../../templates/src/runtime/def.rs"),
+    ),
+    (
+        "executor.rs",
+        include_str!("../../../templates/src/runtime/executor.rs"),
+    ),
+    (
+        "mod.rs",
+        include_str!("../../../templates/src/runtime/mod.rs"),
+    ),
+    (
+        "outcome.rs",
+        include_str!("../../../templates/src/runtime/outcome.rs"),
+    ),
+    (
+        "request.rs",
+        include_str!("../../../templates/src/runtime/request.rs"),
+    ),
+    (
+        "server.rs",
+        include_str!("../../../templates/src/runtime/server.rs"),
+    ),
+];
+
+const TEMPLATE_MANIFEST: &str = include_str!("../../../templates/Cargo.toml");
+
+/// The `[dependencies]` table of the runtime, as written in `templates/Cargo.toml`.
+pub fn dependencies() -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in TEMPLATE_MANIFEST.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            inside = trimmed == "[dependencies]";
+            continue;
+        }
+        if inside && !trimmed.is_empty() && !trimmed.starts_with('#') {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_file_is_copied() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/src/runtime");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("templates/src/runtime exists")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        on_disk.sort();
+        let listed: Vec<String> = RUNTIME_FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
+        assert_eq!(
+            listed, on_disk,
+            "RUNTIME_FILES must list every runtime template file"
+        );
+    }
+
+    #[test]
+    fn dependencies_are_taken_from_the_template_manifest() {
+        let deps = dependencies();
+        assert!(deps.contains("rmcp = "));
+        assert!(deps.contains("reqwest = "));
+        assert!(!deps.contains("[package]"));
+    }
+}

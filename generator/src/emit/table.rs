@@ -1,0 +1,107 @@
+//! `src/api/mod.rs`: the static API description and tool table the runtime serves.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::ident;
+use super::EmitError;
+use crate::model::{Api, SchemeKind};
+
+/// The module that ties the generated parts to the runtime.
+pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream, EmitError> {
+    let schemes = api.security_schemes.iter().map(|s| {
+        let name = &s.name;
+        let var = &s.env_var;
+        let kind = match &s.kind {
+            SchemeKind::ApiKeyHeader(h) => quote!(ApiKeyHeader(#h)),
+            SchemeKind::ApiKeyQuery(q) => quote!(ApiKeyQuery(#q)),
+            SchemeKind::ApiKeyCookie(c) => quote!(ApiKeyCookie(#c)),
+            SchemeKind::Bearer => quote!(Bearer),
+            SchemeKind::Basic => quote!(Basic),
+        };
+        quote! {
+            crate::runtime::def::SecurityScheme {
+                name: #name,
+                env_var: #var,
+                kind: crate::runtime::def::SchemeKind::#kind,
+            },
+        }
+    });
+    let scheme_count = api.security_schemes.len();
+    let mut tools = Vec::new();
+    for t in &api.tools {
+        let module = ident(&t.module)?;
+        let name = &t.name;
+        let title = &t.title;
+        let description = &t.description;
+        let method = ident(&pascal_method(&t.method))?;
+        let path = &t.path;
+        let alternatives = t.security.iter().map(|alt| quote!(&[#(#alt),*]));
+        tools.push(quote! {
+            crate::runtime::def::ToolDef {
+                name: #name,
+                title: #title,
+                description: #description,
+                method: crate::runtime::def::Method::#method,
+                path: #path,
+                input_schema: ops::#module::INPUT_SCHEMA,
+                security: &[#(#alternatives),*],
+                build: ops::#module::build,
+            },
+        });
+    }
+    let tool_count = api.tools.len();
+    let title = &api.title;
+    let base_url = match &api.default_base_url {
+        Some(url) => quote!(::std::option::Option::Some(#url)),
+        None => quote!(::std::option::Option::None),
+    };
+    Ok(quote! {
+        //! The API as static data: its tools, security schemes and defaults.
+
+        pub mod ops;
+        pub mod types;
+
+        /// Security schemes, each read from its own environment variable.
+        pub static SECURITY_SCHEMES: [crate::runtime::def::SecurityScheme; #scheme_count] = [#(#schemes)*];
+
+        /// One entry per tool, in the order `tools/list` reports them.
+        pub static TOOLS: [crate::runtime::def::ToolDef; #tool_count] = [#(#tools)*];
+
+        /// Everything the runtime needs to serve this API.
+        pub static API: crate::runtime::def::ApiDef = crate::runtime::def::ApiDef {
+            name: #package,
+            version: env!("CARGO_PKG_VERSION"),
+            title: #title,
+            env_prefix: #env_prefix,
+            default_base_url: #base_url,
+            security_schemes: &SECURITY_SCHEMES,
+            tools: &TOOLS,
+        };
+    })
+}
+
+/// `src/api/ops/mod.rs`.
+pub fn ops_mod(api: &Api) -> Result<TokenStream, EmitError> {
+    let mods = api
+        .tools
+        .iter()
+        .map(|t| {
+            let m = ident(&t.module)?;
+            Ok(quote!(pub mod #m;))
+        })
+        .collect::<Result<Vec<_>, EmitError>>()?;
+    Ok(quote! {
+        //! One module per tool.
+        #(#mods)*
+    })
+}
+
+fn pascal_method(method: &str) -> String {
+    let lower = method.to_ascii_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}

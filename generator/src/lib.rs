@@ -1,0 +1,205 @@
+//! spec2mcp: an OpenAPI description in, a typed Rust MCP server crate out.
+//!
+//! The pipeline, one module per stage:
+//! [`load`] (read and parse the file) → [`resolve`] (`$ref`s, effective parameters) →
+//! [`model`] (tools, arguments, types) → [`emit`] (tokens → formatted files) → [`write`]
+//! (files on disk, or a staleness check).
+//!
+//! ```no_run
+//! let options = spec2mcp::Options::new("openapi.yaml");
+//! let generated = spec2mcp::generate(&options).expect("a valid spec");
+//! spec2mcp::write::write(std::path::Path::new("crates/shop-mcp"), &generated.files).unwrap();
+//! ```
+
+pub mod config;
+pub mod diag;
+pub mod emit;
+pub mod load;
+pub mod model;
+pub mod resolve;
+pub mod write;
+
+use std::path::PathBuf;
+
+pub use config::Config;
+pub use diag::{Diagnostic, Diagnostics, Severity};
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The spec file (YAML or JSON).
+    pub spec: PathBuf,
+    /// How the spec is named in headers (default: the path as given).
+    pub spec_display: Option<String>,
+    /// Package and binary name (default: config `name`, else slug of `info.title` + `-mcp`).
+    pub name: Option<String>,
+    /// Methods that become tools (default: config `methods`, else GET only).
+    pub methods: Option<Vec<String>>,
+    /// Filters, renames and defaults from `spec2mcp.toml`.
+    pub config: Config,
+    /// The command that regenerates the output, written into headers.
+    pub command: String,
+    /// Leave `[workspace]` out of the generated manifest.
+    pub workspace_member: bool,
+}
+
+impl Options {
+    /// Defaults for `spec`.
+    pub fn new(spec: impl Into<PathBuf>) -> Self {
+        let spec = spec.into();
+        Options {
+            command: format!("spec2mcp generate --spec {}", spec.display()),
+            spec,
+            spec_display: None,
+            name: None,
+            methods: None,
+            config: Config::default(),
+            workspace_member: false,
+        }
+    }
+}
+
+/// A generated crate, in memory.
+#[derive(Debug)]
+pub struct Generated {
+    /// Every file, sorted by path.
+    pub files: Vec<emit::File>,
+    /// Warnings (skips, approximations), each placed in the spec.
+    pub diagnostics: Diagnostics,
+    /// The model the files were made from.
+    pub api: model::Api,
+    /// Package name used.
+    pub package: String,
+}
+
+impl Generated {
+    /// `15 operations → 9 tools; 6 skipped (6 filtered out, 0 unsupported)`.
+    pub fn summary(&self) -> String {
+        let filtered = self.api.skipped.iter().filter(|s| s.filtered).count();
+        let unsupported = self.api.skipped.len() - filtered;
+        format!(
+            "{} operations → {} tools; {} skipped ({filtered} filtered out, {unsupported} unsupported); {} warning(s)",
+            self.api.operation_count,
+            self.api.tools.len(),
+            self.api.skipped.len(),
+            self.diagnostics.count(Severity::Warning)
+        )
+    }
+}
+
+/// Why nothing was generated.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// The spec or config has errors (all of them are listed, placed in the spec).
+    #[error("the spec has errors:\n{}", .diagnostics.render(.file))]
+    Spec {
+        /// The spec as named in the message.
+        file: String,
+        /// Everything found, errors and warnings.
+        diagnostics: Diagnostics,
+    },
+    /// A generator bug.
+    #[error(transparent)]
+    Emit(#[from] emit::EmitError),
+}
+
+/// Runs load → resolve → model → emit, entirely in memory.
+pub fn generate(options: &Options) -> Result<Generated, Failure> {
+    let display = options
+        .spec_display
+        .clone()
+        .unwrap_or_else(|| options.spec.display().to_string());
+    let spec = load::load_file(&options.spec).map_err(|diagnostics| Failure::Spec {
+        file: display.clone(),
+        diagnostics,
+    })?;
+    generate_loaded(&spec, options, &display)
+}
+
+/// Like [`generate`], for a spec already in memory.
+pub fn generate_loaded(
+    spec: &load::LoadedSpec,
+    options: &Options,
+    display: &str,
+) -> Result<Generated, Failure> {
+    let config = &options.config;
+    let title = spec
+        .root
+        .pointer("/info/title")
+        .and_then(|v| v.as_str())
+        .unwrap_or("api");
+    let package = options
+        .name
+        .clone()
+        .or_else(|| config.name.clone())
+        .unwrap_or_else(|| format!("{}-mcp", model::naming::slug(title)));
+    let mut diags = Vec::new();
+    if !valid_package_name(&package) {
+        diags.push(
+            Diagnostic::error("", format!("`{package}` is not a valid package name"))
+                .with_fix("use letters, digits, `-` and `_`, starting with a letter (--name)"),
+        );
+    }
+    let methods: Vec<String> = options
+        .methods
+        .clone()
+        .or_else(|| config.methods.clone())
+        .unwrap_or_else(|| vec!["GET".to_owned()])
+        .iter()
+        .filter_map(|m| {
+            let parsed = model::parse_method(m);
+            if parsed.is_none() {
+                diags.push(
+                    Diagnostic::error("", format!("unknown HTTP method `{m}`"))
+                        .with_fix("use GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS or TRACE"),
+                );
+            }
+            parsed
+        })
+        .collect();
+    let env_prefix = model::naming::screaming(&package);
+    let settings = model::Settings {
+        env_prefix: env_prefix.clone(),
+        methods,
+        include: config.include.clone(),
+        exclude: config.exclude.clone(),
+        rename: config.rename.clone(),
+        max_tool_name_len: config.max_tool_name_len.unwrap_or(64).clamp(16, 128),
+    };
+    let api = model::build(spec, &settings, &mut diags);
+    let mut diagnostics = Diagnostics::default();
+    for d in diags {
+        diagnostics.push(d);
+    }
+    diagnostics.locate(|pointer| spec.locate(pointer));
+    if diagnostics.has_errors() {
+        return Err(Failure::Spec {
+            file: display.to_owned(),
+            diagnostics,
+        });
+    }
+    let info = emit::CrateInfo {
+        package: package.clone(),
+        env_prefix,
+        spec_name: display.to_owned(),
+        sha256: spec.sha256.clone(),
+        command: options.command.clone(),
+        workspace_member: options.workspace_member,
+        generator_version: env!("CARGO_PKG_VERSION").to_owned(),
+    };
+    let files = emit::emit(&api, &info)?;
+    Ok(Generated {
+        files,
+        diagnostics,
+        api,
+        package,
+    })
+}
+
+fn valid_package_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name.len() <= 64
+}

@@ -1,0 +1,286 @@
+//! Stage 3: the model of the API — tools, their arguments and types, security — built from the
+//! resolved spec. Nothing is emitted straight from the spec; the emitter reads only this.
+
+mod build;
+pub mod naming;
+mod schema_json;
+mod security;
+mod types;
+
+pub use build::build;
+
+use serde_json::Value;
+
+/// The whole API as the generated server will expose it.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// The first absolute `servers` URL, if any.
+    pub default_base_url: Option<String>,
+    /// Security schemes the runtime can send, in spec order.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// One per selected operation, in document order.
+    pub tools: Vec<Tool>,
+    /// Named Rust types used by tool inputs, sorted by name.
+    pub types: Vec<NamedType>,
+    /// How many operations the spec has in all.
+    pub operation_count: usize,
+    /// Operations left out, and why.
+    pub skipped: Vec<Skipped>,
+}
+
+/// An operation that did not become a tool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// `GET /pets`.
+    pub operation: String,
+    /// Why: filtered out by method or config, or unsupported (with the reason).
+    pub reason: String,
+    /// Whether it was left out on purpose (a filter) rather than because it is unsupported.
+    pub filtered: bool,
+}
+
+/// A security scheme and where its credential comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Name in `components.securitySchemes`.
+    pub name: String,
+    /// Environment variable: `<PREFIX>_<SCHEME_IN_SCREAMING_SNAKE>`.
+    pub env_var: String,
+    /// How it is sent.
+    pub kind: SchemeKind,
+    /// The scheme's description, for the README.
+    pub description: String,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// apiKey in the named header.
+    ApiKeyHeader(String),
+    /// apiKey in the named query parameter.
+    ApiKeyQuery(String),
+    /// apiKey in the named cookie.
+    ApiKeyCookie(String),
+    /// `Authorization: Bearer <value>` (http bearer, oauth2, openIdConnect).
+    Bearer,
+    /// `Authorization: Basic …` from `user:password`.
+    Basic,
+}
+
+/// One tool.
+#[derive(Debug, Clone)]
+pub struct Tool {
+    /// Wire name.
+    pub name: String,
+    /// Rust module holding the input struct and handler.
+    pub module: String,
+    /// Name of the input struct.
+    pub input_type: String,
+    /// Human-readable title.
+    pub title: String,
+    /// Summary and description.
+    pub description: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// The operationId, if the spec has one.
+    pub operation_id: Option<String>,
+    /// Pointer of the operation in the spec.
+    pub pointer: String,
+    /// Path, query, header and cookie parameters.
+    pub args: Vec<Arg>,
+    /// The JSON body, if the operation takes one.
+    pub body: Option<BodyArg>,
+    /// The advertised input schema (a self-contained JSON Schema object).
+    pub input_schema: Value,
+    /// Security alternatives (scheme names), the empty one meaning anonymous.
+    pub security: Vec<Vec<String>>,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A path segment.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// How a query parameter is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, exploded.
+    FormExploded,
+    /// `form`, not exploded.
+    Form,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// One parameter argument.
+#[derive(Debug, Clone)]
+pub struct Arg {
+    /// Name of the argument in the tool input.
+    pub wire: String,
+    /// Name of the parameter on the HTTP side.
+    pub param: String,
+    /// Rust field name.
+    pub ident: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Query layout (query parameters only).
+    pub style: QueryStyle,
+    /// Rust type (already `Option` when not required).
+    pub ty: TypeRef,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// Doc comment.
+    pub doc: String,
+}
+
+/// The request body argument.
+#[derive(Debug, Clone)]
+pub struct BodyArg {
+    /// Name of the argument (`body`, or `request_body` when a parameter is called `body`).
+    pub wire: String,
+    /// Rust field name.
+    pub ident: String,
+    /// Media type sent.
+    pub media_type: String,
+    /// Rust type (already `Option` when not required).
+    pub ty: TypeRef,
+    /// Whether the body is required.
+    pub required: bool,
+    /// Doc comment.
+    pub doc: String,
+}
+
+/// A Rust type as the emitter writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// Any JSON value.
+    Any,
+    /// A free-form JSON object.
+    Object,
+    /// `Vec<T>`.
+    List(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// A generated type, by name.
+    Named(String),
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// `Box<T>` (breaks recursion).
+    Boxed(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// `Option<self>`, without doubling an existing `Option`.
+    pub fn optional(self) -> TypeRef {
+        match self {
+            TypeRef::Option(_) => self,
+            other => TypeRef::Option(Box::new(other)),
+        }
+    }
+
+    /// Whether this is an `Option`.
+    pub fn is_option(&self) -> bool {
+        matches!(self, TypeRef::Option(_))
+    }
+}
+
+/// A generated type.
+#[derive(Debug, Clone)]
+pub struct NamedType {
+    /// Rust name.
+    pub name: String,
+    /// Doc comment (the schema's description, and where it comes from).
+    pub doc: String,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a generated type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// A struct of named fields, with an optional map of extra properties.
+    Struct {
+        /// Fields in schema order.
+        fields: Vec<Field>,
+        /// Type of `additionalProperties` when the schema types them.
+        extra: Option<TypeRef>,
+    },
+    /// A string enum.
+    Enum {
+        /// Variants: Rust name and wire value.
+        variants: Vec<(String, String)>,
+    },
+    /// An untagged union (`oneOf` / `anyOf`).
+    Union {
+        /// Variants: Rust name and payload type.
+        variants: Vec<(String, TypeRef)>,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Property name.
+    pub wire: String,
+    /// Rust name.
+    pub ident: String,
+    /// Rust type (already `Option` when not required or nullable).
+    pub ty: TypeRef,
+    /// Whether the property is required.
+    pub required: bool,
+    /// Doc comment.
+    pub doc: String,
+}
+
+/// The upper-case method if `text` names one (any case).
+pub fn parse_method(text: &str) -> Option<String> {
+    let lower = text.trim().to_ascii_lowercase();
+    crate::resolve::METHODS
+        .contains(&lower.as_str())
+        .then(|| lower.to_ascii_uppercase())
+}
+
+/// What decides which operations become tools and how they are named.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Prefix of the server's environment variables (`SHOP_MCP`).
+    pub env_prefix: String,
+    /// Upper-case methods that become tools.
+    pub methods: Vec<String>,
+    /// Only these (when not empty).
+    pub include: crate::config::Filter,
+    /// Never these.
+    pub exclude: crate::config::Filter,
+    /// operationId or generated name → tool name.
+    pub rename: std::collections::BTreeMap<String, String>,
+    /// Longest tool name.
+    pub max_tool_name_len: usize,
+}

@@ -1,0 +1,185 @@
+//! Names: tool names on the wire and Rust identifiers, each made in exactly one place.
+//!
+//! Tool names are `[a-z0-9_]`, at most a configurable length (64 by default: clients prefix them,
+//! e.g. `mcp__server__tool`), shortened deterministically with a hash of the full name, and made
+//! unique in document order. Rust identifiers are ASCII, never keywords, and keep the wire name
+//! through `#[serde(rename)]` in the emitted code.
+
+use std::collections::HashSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use sha2::{Digest, Sha256};
+
+/// Rust keywords (2021 edition, strict and reserved) plus names that cannot be raw identifiers.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro",
+    "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
+];
+
+/// Keeps ASCII letters, digits and underscores, collapsing runs of underscores.
+fn ascii_word(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = if c.is_ascii_alphanumeric() { c } else { '_' };
+        if c == '_' && (out.is_empty() || out.ends_with('_')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out.trim_end_matches('_').to_owned()
+}
+
+/// A tool name from an operationId (or `method_path`), at most `max_len` characters.
+pub fn tool_name(raw: &str, max_len: usize) -> String {
+    let snake = ascii_word(&raw.to_snake_case()).to_ascii_lowercase();
+    let snake = if snake.is_empty() {
+        "operation".to_owned()
+    } else {
+        snake
+    };
+    shorten(&snake, raw, max_len)
+}
+
+/// Cuts `name` to `max_len` with an 8-hex-digit hash of `raw`, so two long names that share a
+/// prefix stay different and the result does not depend on anything but `raw`.
+fn shorten(name: &str, raw: &str, max_len: usize) -> String {
+    if name.len() <= max_len {
+        return name.to_owned();
+    }
+    let digest = Sha256::digest(raw.as_bytes());
+    let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let keep = max_len.saturating_sub(hash.len() + 1);
+    let base = name[..keep].trim_end_matches('_');
+    format!("{base}_{hash}")
+}
+
+/// The fallback name of an operation without an operationId: `get_pets_id`.
+pub fn method_path_name(method: &str, path: &str) -> String {
+    format!("{method}_{path}")
+}
+
+/// Makes `name` unique among `taken` by appending `_2`, `_3`, … (keeping within `max_len`).
+pub fn unique(name: String, taken: &mut HashSet<String>, max_len: usize) -> String {
+    if taken.insert(name.clone()) {
+        return name;
+    }
+    for n in 2.. {
+        let suffix = format!("_{n}");
+        let keep = max_len.saturating_sub(suffix.len()).min(name.len());
+        let candidate = format!("{}{suffix}", name[..keep].trim_end_matches('_'));
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
+    unreachable!("an unbounded counter always finds a free name")
+}
+
+/// A snake_case Rust identifier for a field or module.
+pub fn snake_ident(raw: &str) -> String {
+    let word = ascii_word(&raw.to_snake_case()).to_ascii_lowercase();
+    let word = if word.is_empty() {
+        "field".to_owned()
+    } else {
+        word
+    };
+    let word = if word.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n{word}")
+    } else {
+        word
+    };
+    not_keyword(word)
+}
+
+/// A PascalCase Rust identifier for a type or variant.
+pub fn pascal_ident(raw: &str, empty: &str) -> String {
+    let word = ascii_word(&raw.to_upper_camel_case());
+    let word = word.replace('_', "");
+    let word = if word.is_empty() {
+        empty.to_owned()
+    } else {
+        word
+    };
+    let word = if word.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{word}")
+    } else {
+        word
+    };
+    not_keyword(word)
+}
+
+fn not_keyword(word: String) -> String {
+    if KEYWORDS.contains(&word.as_str()) {
+        format!("{word}_")
+    } else {
+        word
+    }
+}
+
+/// A package name as a slug: `Shop API` → `shop-api`.
+pub fn slug(raw: &str) -> String {
+    let snake = ascii_word(&raw.to_snake_case()).to_ascii_lowercase();
+    let slug = snake.replace('_', "-");
+    if slug.is_empty() {
+        "api".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// `SHOP_MCP` for `shop-mcp`; `TOKEN_AUTH` for `tokenAuth`.
+pub fn screaming(raw: &str) -> String {
+    ascii_word(&raw.to_snake_case()).to_ascii_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tool_names_are_snake_ascii_and_bounded() {
+        assert_eq!(tool_name("listPets", 64), "list_pets");
+        assert_eq!(
+            tool_name("products_reviews_list", 64),
+            "products_reviews_list"
+        );
+        assert_eq!(
+            tool_name("get_/api/products/{slug}/", 64),
+            "get_api_products_slug"
+        );
+        assert_eq!(tool_name("Ärger-Über", 64), "rger_ber");
+        let long = "a".repeat(40) + &"b".repeat(40);
+        let short = tool_name(&long, 64);
+        assert_eq!(short.len(), 64);
+        assert_ne!(short, tool_name(&("a".repeat(40) + &"c".repeat(40)), 64));
+        assert_eq!(short, tool_name(&long, 64), "deterministic");
+    }
+
+    #[test]
+    fn unique_appends_counters_within_budget() {
+        let mut taken = HashSet::new();
+        assert_eq!(unique("a".into(), &mut taken, 64), "a");
+        assert_eq!(unique("a".into(), &mut taken, 64), "a_2");
+        assert_eq!(unique("a".into(), &mut taken, 64), "a_3");
+        let mut taken = HashSet::new();
+        let full = "x".repeat(10);
+        unique(full.clone(), &mut taken, 10);
+        assert_eq!(unique(full, &mut taken, 10), "xxxxxxxx_2");
+    }
+
+    #[test]
+    fn idents_avoid_keywords_and_digits() {
+        assert_eq!(snake_ident("type"), "type_");
+        assert_eq!(snake_ident("X-Request-Tag"), "x_request_tag");
+        assert_eq!(snake_ident("2fa"), "n2fa");
+        assert_eq!(snake_ident("$"), "field");
+        assert_eq!(pascal_ident("self", "T"), "Self_");
+        assert_eq!(pascal_ident("-created", "Empty"), "Created");
+        assert_eq!(pascal_ident("", "Empty"), "Empty");
+        assert_eq!(pascal_ident("404", "Empty"), "V404");
+        assert_eq!(screaming("tokenAuth"), "TOKEN_AUTH");
+        assert_eq!(slug("Shop API"), "shop-api");
+    }
+}

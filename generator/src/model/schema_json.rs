@@ -1,0 +1,378 @@
+//! OpenAPI schemas → the JSON Schema a tool advertises as its input.
+//!
+//! Self-contained: `$ref`s are inlined, except a reference back into a schema that is already
+//! being expanded, which goes to `$defs`. Request context: `readOnly` properties are left out.
+//! Objects with properties and no `additionalProperties` say `additionalProperties: false`,
+//! because the Rust input types reject unknown fields. 3.0's `nullable` becomes a `null` type.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Map, Value};
+
+use super::naming;
+use super::types::is_read_only;
+use crate::diag::join_pointer;
+use crate::resolve::{component_name, ref_of, Resolver};
+
+/// Keywords copied as they are.
+const KEPT: &[&str] = &[
+    "title",
+    "description",
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "default",
+    "deprecated",
+];
+
+/// Converts schemas for one tool, collecting `$defs` for recursive references.
+#[derive(Debug)]
+pub struct SchemaWriter<'a> {
+    resolver: Resolver<'a>,
+    stack: Vec<String>,
+    recursive: BTreeSet<String>,
+    defs: BTreeMap<String, Value>,
+}
+
+impl<'a> SchemaWriter<'a> {
+    /// A writer for one tool's input schema.
+    pub fn new(resolver: Resolver<'a>) -> Self {
+        SchemaWriter {
+            resolver,
+            stack: Vec::new(),
+            recursive: BTreeSet::new(),
+            defs: BTreeMap::new(),
+        }
+    }
+
+    /// Attaches the collected `$defs` to the finished root schema.
+    pub fn finish(self, mut root: Value) -> Value {
+        if !self.defs.is_empty() {
+            if let Value::Object(map) = &mut root {
+                map.insert(
+                    "$defs".into(),
+                    Value::Object(self.defs.into_iter().collect()),
+                );
+            }
+        }
+        root
+    }
+
+    /// Converts the schema at `pointer`.
+    pub fn convert(&mut self, schema: &Value, pointer: &str) -> Value {
+        if let Some(target) = ref_of(schema) {
+            let target = target.to_owned();
+            let def_name = def_name(&target);
+            let converted = if self.stack.contains(&target) {
+                self.recursive.insert(target.clone());
+                json!({ "$ref": format!("#/$defs/{def_name}") })
+            } else {
+                match self.resolver.get(&target) {
+                    Some(resolved) => {
+                        self.stack.push(target.clone());
+                        let converted = self.convert(resolved, &target);
+                        self.stack.pop();
+                        if self.recursive.contains(&target) {
+                            self.defs.insert(def_name, converted.clone());
+                        }
+                        converted
+                    }
+                    // Dangling references are reported by the model before this runs.
+                    None => json!({}),
+                }
+            };
+            return with_siblings(converted, schema);
+        }
+        let Value::Object(map) = schema else {
+            return schema.clone();
+        };
+        let mut out = Map::new();
+        for key in KEPT {
+            if let Some(v) = map.get(*key) {
+                out.insert((*key).to_owned(), v.clone());
+            }
+        }
+        for (bound, exclusive) in [
+            ("minimum", "exclusiveMinimum"),
+            ("maximum", "exclusiveMaximum"),
+        ] {
+            if map.get(exclusive).and_then(Value::as_bool) == Some(true) {
+                if let Some(n) = out.remove(bound) {
+                    out.insert(exclusive.to_owned(), n);
+                }
+            }
+        }
+        if let Some(ty) = map.get("type") {
+            out.insert("type".into(), ty.clone());
+        }
+        if let Some(values) = map.get("enum") {
+            out.insert("enum".into(), values.clone());
+        }
+        if let Some(items) = map.get("items") {
+            let converted = self.convert(items, &join_pointer(pointer, "items"));
+            out.insert("items".into(), converted);
+        }
+        if let Some(Value::Array(parts)) = map.get("allOf") {
+            self.all_of(parts, pointer, &mut out);
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(members)) = map.get(key) {
+                let base = join_pointer(pointer, key);
+                let converted: Vec<Value> = members
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| self.convert(m, &format!("{base}/{i}")))
+                    .collect();
+                out.insert(key.to_owned(), Value::Array(converted));
+            }
+        }
+        let mut parts = Parts::default();
+        self.add_object(map, pointer, &mut parts);
+        parts.write(
+            &mut out,
+            map.contains_key("oneOf") || map.contains_key("anyOf"),
+        );
+        let result = Value::Object(out);
+        if map.get("nullable").and_then(Value::as_bool) == Some(true) {
+            make_nullable(result)
+        } else {
+            result
+        }
+    }
+
+    fn all_of(&mut self, parts: &[Value], pointer: &str, out: &mut Map<String, Value>) {
+        let base = join_pointer(pointer, "allOf");
+        let converted: Vec<Value> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| self.convert(p, &format!("{base}/{i}")))
+            .collect();
+        let all_objects = converted.iter().all(|c| {
+            c.get("type")
+                .and_then(Value::as_str)
+                .is_none_or(|t| t == "object")
+                && c.get("oneOf").is_none()
+                && c.get("anyOf").is_none()
+                && c.get("allOf").is_none()
+        });
+        if !all_objects {
+            out.insert("allOf".into(), Value::Array(converted));
+            return;
+        }
+        // Merge object parts into this schema, as the Rust type merges them.
+        for part in converted {
+            let Value::Object(part) = part else { continue };
+            for (key, value) in part {
+                match key.as_str() {
+                    "properties" => {
+                        let props = out.entry("properties").or_insert_with(|| json!({}));
+                        if let (Value::Object(props), Value::Object(more)) = (props, value) {
+                            props.extend(more);
+                        }
+                    }
+                    "required" => {
+                        let req = out.entry("required").or_insert_with(|| json!([]));
+                        if let (Value::Array(req), Value::Array(more)) = (req, value) {
+                            for name in more {
+                                if !req.contains(&name) {
+                                    req.push(name);
+                                }
+                            }
+                        }
+                    }
+                    _ => {
+                        out.entry(key).or_insert(value);
+                    }
+                }
+            }
+        }
+    }
+
+    fn add_object(&mut self, map: &Map<String, Value>, pointer: &str, parts: &mut Parts) {
+        if let Some(Value::Object(props)) = map.get("properties") {
+            let base = join_pointer(pointer, "properties");
+            for (name, prop) in props {
+                let prop_pointer = join_pointer(&base, name);
+                if is_read_only(&self.resolver, prop, &prop_pointer) {
+                    parts.dropped.insert(name.clone());
+                    continue;
+                }
+                let converted = self.convert(prop, &prop_pointer);
+                parts.properties.insert(name.clone(), converted);
+            }
+        }
+        if let Some(Value::Array(required)) = map.get("required") {
+            parts
+                .required
+                .extend(required.iter().filter_map(Value::as_str).map(str::to_owned));
+        }
+        parts.additional = match map.get("additionalProperties") {
+            Some(Value::Object(schema)) if !schema.is_empty() => Some(self.convert(
+                &Value::Object(schema.clone()),
+                &join_pointer(pointer, "additionalProperties"),
+            )),
+            Some(Value::Object(_)) => Some(Value::Bool(true)),
+            Some(other) => Some(other.clone()),
+            None => None,
+        };
+        parts.has_props = map.contains_key("properties");
+    }
+}
+
+#[derive(Default)]
+struct Parts {
+    properties: Map<String, Value>,
+    required: Vec<String>,
+    dropped: BTreeSet<String>,
+    additional: Option<Value>,
+    has_props: bool,
+}
+
+impl Parts {
+    fn write(self, out: &mut Map<String, Value>, union: bool) {
+        let has_props = self.has_props || out.contains_key("properties");
+        if !self.properties.is_empty() {
+            let props = out.entry("properties").or_insert_with(|| json!({}));
+            if let Value::Object(props) = props {
+                props.extend(self.properties);
+            }
+        } else if self.has_props {
+            out.entry("properties").or_insert_with(|| json!({}));
+        }
+        let required: Vec<Value> = self
+            .required
+            .into_iter()
+            .filter(|name| !self.dropped.contains(name))
+            .map(Value::String)
+            .collect();
+        if !required.is_empty() {
+            let req = out.entry("required").or_insert_with(|| json!([]));
+            if let Value::Array(req) = req {
+                for name in required {
+                    if !req.contains(&name) {
+                        req.push(name);
+                    }
+                }
+            }
+        }
+        if let Some(Value::Array(req)) = out.get_mut("required") {
+            req.retain(|name| name.as_str().is_none_or(|n| !self.dropped.contains(n)));
+        }
+        match self.additional {
+            Some(additional) => {
+                out.insert("additionalProperties".into(), additional);
+            }
+            None if has_props && !union => {
+                out.entry("additionalProperties")
+                    .or_insert(Value::Bool(false));
+            }
+            None => {}
+        }
+    }
+}
+
+/// Siblings of a `$ref` that the reference site adds (description, nullable).
+fn with_siblings(converted: Value, site: &Value) -> Value {
+    let mut converted = converted;
+    if let (Value::Object(out), Some(desc)) = (&mut converted, site.get("description")) {
+        out.insert("description".into(), desc.clone());
+    }
+    if site.get("nullable").and_then(Value::as_bool) == Some(true) {
+        make_nullable(converted)
+    } else {
+        converted
+    }
+}
+
+/// Lets a schema also accept `null`.
+fn make_nullable(schema: Value) -> Value {
+    let Value::Object(mut map) = schema else {
+        return schema;
+    };
+    match map.get("type").cloned() {
+        Some(Value::String(t)) => {
+            map.insert("type".into(), json!([t, "null"]));
+            if let Some(Value::Array(values)) = map.get_mut("enum") {
+                if !values.contains(&Value::Null) {
+                    values.push(Value::Null);
+                }
+            }
+            Value::Object(map)
+        }
+        _ => {
+            let description = map.remove("description");
+            let mut wrapper = Map::new();
+            if let Some(d) = description {
+                wrapper.insert("description".into(), d);
+            }
+            wrapper.insert(
+                "anyOf".into(),
+                json!([Value::Object(map), {"type": "null"}]),
+            );
+            Value::Object(wrapper)
+        }
+    }
+}
+
+fn def_name(target: &str) -> String {
+    let raw =
+        component_name(target).unwrap_or_else(|| target.trim_start_matches("#/").replace('/', "_"));
+    naming::pascal_ident(&raw, "Def")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_dropped_nullable_and_exclusive_bounds_rewritten() {
+        let doc = json!({"components": {"schemas": {"P": {
+            "type": "object",
+            "required": ["id", "name"],
+            "properties": {
+                "id": {"type": "integer", "readOnly": true},
+                "name": {"type": "string", "maxLength": 10},
+                "price": {"type": "number", "minimum": 0, "exclusiveMinimum": true, "nullable": true}
+            }
+        }}}});
+        let mut w = SchemaWriter::new(Resolver::new(&doc));
+        let s = w.convert(&json!({"$ref": "#/components/schemas/P"}), "#");
+        assert_eq!(
+            s,
+            json!({
+                "type": "object",
+                "properties": {
+                    "name": {"maxLength": 10, "type": "string"},
+                    "price": {"exclusiveMinimum": 0, "type": ["number", "null"]}
+                },
+                "required": ["name"],
+                "additionalProperties": false
+            })
+        );
+    }
+
+    #[test]
+    fn recursion_goes_to_defs() {
+        let doc = json!({"components": {"schemas": {"Node": {
+            "type": "object",
+            "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}}
+        }}}});
+        let mut w = SchemaWriter::new(Resolver::new(&doc));
+        let s = w.convert(&json!({"$ref": "#/components/schemas/Node"}), "#");
+        let s = w.finish(json!({"type": "object", "properties": {"root": s}}));
+        assert_eq!(
+            s["properties"]["root"]["properties"]["children"]["items"],
+            json!({"$ref": "#/$defs/Node"})
+        );
+        assert!(s["$defs"]["Node"].is_object());
+    }
+}
