@@ -1,43 +1,41 @@
-//! `cargo xtask codegen [--check]`: `generated-example/` from `example/schema.yml`.
+//! `cargo xtask codegen [--check]`: every generated crate kept in the repository (the example
+//! server and the goldens), from the list in `spec2mcp_tests::TARGETS`.
 
 use std::path::Path;
 
-use spec2mcp::{generate, write, Options};
+use spec2mcp_tests::{generate_target, stale_files, TARGETS};
 
-/// The example: what it is generated from and how.
-const SPEC: &str = "example/schema.yml";
-const OUT: &str = "generated-example";
-const NAME: &str = "shop-mcp";
-
-/// Regenerates the example, or with `check` fails when it is stale.
+/// Regenerates every target, or with `check` fails when any is stale.
 pub fn run(root: &Path, check: bool) -> Result<(), String> {
-    let mut options = Options::new(root.join(SPEC));
-    options.spec_display = Some(SPEC.to_owned());
-    options.name = Some(NAME.to_owned());
-    options.workspace_member = true;
-    options.command = "cargo xtask codegen".to_owned();
-    let generated = generate(&options).map_err(|err| err.to_string())?;
-    eprint!("{}", generated.diagnostics.render(SPEC));
-    eprintln!("{}", generated.summary());
-    let out = root.join(OUT);
-    if check {
-        let changes = write::diff(&out, &generated.files).map_err(|e| e.to_string())?;
-        if changes.is_empty() {
-            eprintln!("{OUT} is up to date");
-            return Ok(());
+    let mut stale = Vec::new();
+    for target in TARGETS {
+        let generated =
+            generate_target(root, target).map_err(|err| format!("{}: {err}", target.spec))?;
+        eprintln!("{}: {}", target.out, generated.summary());
+        if check {
+            let changes = stale_files(root, target, &generated.files)?;
+            if !changes.is_empty() {
+                stale.push(format!(
+                    "{} is stale: {} file(s) differ\n{}",
+                    target.out,
+                    changes.len(),
+                    changes.describe()
+                ));
+            }
+        } else {
+            let changes = spec2mcp::write::write(&root.join(target.out), &generated.files)
+                .map_err(|e| e.to_string())?;
+            eprintln!(
+                "  {} added, {} changed, {} removed",
+                changes.added.len(),
+                changes.changed.len(),
+                changes.stale.len()
+            );
         }
-        return Err(format!(
-            "{OUT} is stale: {} file(s) differ\n{}fix: cargo xtask codegen",
-            changes.len(),
-            changes.describe()
-        ));
     }
-    let changes = write::write(&out, &generated.files).map_err(|e| e.to_string())?;
-    eprintln!(
-        "{OUT}: {} added, {} changed, {} removed",
-        changes.added.len(),
-        changes.changed.len(),
-        changes.stale.len()
-    );
-    Ok(())
+    if stale.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{}fix: cargo xtask codegen", stale.concat()))
+    }
 }

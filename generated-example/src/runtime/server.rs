@@ -105,7 +105,7 @@ impl ServerHandler for McpServer {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(info)
             .with_instructions(format!(
-                "Tools that call the {} HTTP API, one per operation. Each tool's description is the \
+                "Tools that call the {} over HTTP, one per API operation. Each tool's description is the \
                  operation's; arguments are its path, query and header parameters and, for writes, `body`.",
                 api.title
             ))

@@ -77,6 +77,21 @@ pub fn unique(name: String, taken: &mut HashSet<String>, max_len: usize) -> Stri
     unreachable!("an unbounded counter always finds a free name")
 }
 
+/// Makes a PascalCase `name` unique among `taken` by appending `2`, `3`, … (no underscore, so
+/// the result stays camel case).
+pub fn unique_pascal(name: String, taken: &mut HashSet<String>) -> String {
+    if taken.insert(name.clone()) {
+        return name;
+    }
+    for n in 2.. {
+        let candidate = format!("{name}{n}");
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
+    unreachable!("an unbounded counter always finds a free name")
+}
+
 /// A snake_case Rust identifier for a field or module.
 pub fn snake_ident(raw: &str) -> String {
     let word = ascii_word(&raw.to_snake_case()).to_ascii_lowercase();

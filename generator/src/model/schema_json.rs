@@ -18,7 +18,6 @@ use crate::resolve::{component_name, ref_of, Resolver};
 const KEPT: &[&str] = &[
     "title",
     "description",
-    "format",
     "pattern",
     "minimum",
     "maximum",
@@ -96,6 +95,11 @@ impl<'a> SchemaWriter<'a> {
             return schema.clone();
         };
         let mut out = Map::new();
+        for key in ["type", "format", "enum"] {
+            if let Some(v) = map.get(key) {
+                out.insert(key.to_owned(), v.clone());
+            }
+        }
         for key in KEPT {
             if let Some(v) = map.get(*key) {
                 out.insert((*key).to_owned(), v.clone());
@@ -110,12 +114,6 @@ impl<'a> SchemaWriter<'a> {
                     out.insert(exclusive.to_owned(), n);
                 }
             }
-        }
-        if let Some(ty) = map.get("type") {
-            out.insert("type".into(), ty.clone());
-        }
-        if let Some(values) = map.get("enum") {
-            out.insert("enum".into(), values.clone());
         }
         if let Some(items) = map.get("items") {
             let converted = self.convert(items, &join_pointer(pointer, "items"));

@@ -393,7 +393,7 @@ impl<'a> TypeBuilder<'a> {
                     if variants.iter().any(|(_, t)| *t == ty) {
                         continue;
                     }
-                    let ident = naming::unique(variant_name(&ty), &mut idents, usize::MAX);
+                    let ident = naming::unique_pascal(variant_name(&ty), &mut idents);
                     variants.push((ident, ty));
                 }
                 let doc = String::new();
@@ -430,11 +430,7 @@ impl<'a> TypeBuilder<'a> {
                 .filter_map(|v| v.as_str())
                 .map(|wire| {
                     (
-                        naming::unique(
-                            naming::pascal_ident(wire, "Empty"),
-                            &mut idents,
-                            usize::MAX,
-                        ),
+                        naming::unique_pascal(naming::pascal_ident(wire, "Empty"), &mut idents),
                         wire.to_owned(),
                     )
                 })

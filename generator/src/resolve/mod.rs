@@ -100,9 +100,7 @@ pub fn ref_of(value: &Value) -> Option<&str> {
 /// `Pet` for `#/components/schemas/Pet`.
 pub fn component_name(target: &str) -> Option<String> {
     let rest = target.strip_prefix("#/components/")?;
-    let mut parts = rest.splitn(2, '/');
-    let _kind = parts.next()?;
-    let name = parts.next()?;
+    let (_kind, name) = rest.split_once('/')?;
     (!name.contains('/')).then(|| name.replace("~1", "/").replace("~0", "~"))
 }
 

@@ -1,0 +1,115 @@
+// Copied verbatim by spec2mcp 0.1.0 from its runtime templates. Do not edit.
+//! Static descriptions of an API and its tools, written by the generator.
+
+use super::args::ArgsError;
+use super::request::Request;
+
+/// Everything the runtime needs to know about one generated API.
+#[derive(Debug)]
+pub struct ApiDef {
+    /// Package and binary name, e.g. `shop-mcp`; also reported as the MCP server name.
+    pub name: &'static str,
+    /// Package version, reported as the MCP server version.
+    pub version: &'static str,
+    /// The API's own title (`info.title`).
+    pub title: &'static str,
+    /// Prefix of every environment variable this server reads, e.g. `SHOP_MCP`.
+    pub env_prefix: &'static str,
+    /// The spec's first `servers` entry, used when no base URL is configured.
+    pub default_base_url: Option<&'static str>,
+    /// Security schemes of the spec that the runtime can send.
+    pub security_schemes: &'static [SecurityScheme],
+    /// One entry per tool, in the order `tools/list` reports them.
+    pub tools: &'static [ToolDef],
+}
+
+/// One tool: one API operation.
+#[derive(Debug)]
+pub struct ToolDef {
+    /// Wire name of the tool (`[a-z0-9_]`, at most 64 characters).
+    pub name: &'static str,
+    /// Human-readable title.
+    pub title: &'static str,
+    /// Summary and description of the operation.
+    pub description: &'static str,
+    /// HTTP method of the operation.
+    pub method: Method,
+    /// Path template as in the spec, e.g. `/api/products/{slug}/`.
+    pub path: &'static str,
+    /// JSON Schema of the arguments (an object schema), written by the generator.
+    pub input_schema: &'static str,
+    /// Security requirements: any one alternative (all of its schemes) suffices; an empty
+    /// alternative means anonymous access is allowed.
+    pub security: &'static [&'static [&'static str]],
+    /// Parses the arguments into the tool's typed input and builds the request.
+    pub build: fn(serde_json::Map<String, serde_json::Value>) -> Result<Request, ArgsError>,
+}
+
+/// HTTP methods an operation can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// The method as `reqwest` wants it.
+    pub fn to_http(self) -> reqwest::Method {
+        match self {
+            Method::Get => reqwest::Method::GET,
+            Method::Put => reqwest::Method::PUT,
+            Method::Post => reqwest::Method::POST,
+            Method::Delete => reqwest::Method::DELETE,
+            Method::Options => reqwest::Method::OPTIONS,
+            Method::Head => reqwest::Method::HEAD,
+            Method::Patch => reqwest::Method::PATCH,
+            Method::Trace => reqwest::Method::TRACE,
+        }
+    }
+
+    /// Upper-case name, e.g. `GET`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+/// A security scheme the runtime knows how to send.
+#[derive(Debug)]
+pub struct SecurityScheme {
+    /// Name of the scheme in `components.securitySchemes`.
+    pub name: &'static str,
+    /// Environment variable holding the credential, e.g. `SHOP_MCP_TOKEN_AUTH`.
+    pub env_var: &'static str,
+    /// How the credential is sent.
+    pub kind: SchemeKind,
+}
+
+/// How a credential is attached to a request.
+#[derive(Debug, Clone, Copy)]
+pub enum SchemeKind {
+    /// apiKey in a header: the value is sent as-is.
+    ApiKeyHeader(&'static str),
+    /// apiKey in the query string: the value is sent as-is.
+    ApiKeyQuery(&'static str),
+    /// apiKey in a cookie: the value is sent as-is.
+    ApiKeyCookie(&'static str),
+    /// http bearer (also oauth2 / openIdConnect access tokens): `Authorization: Bearer <value>`.
+    Bearer,
+    /// http basic: the value is `user:password`.
+    Basic,
+}

@@ -1,0 +1,214 @@
+// Copied verbatim by spec2mcp 0.1.0 from its runtime templates. Do not edit.
+//! What a tool handler wants sent: parameters by location and an optional body.
+//!
+//! Generated handlers fill a [`Request`] from their typed input; values are serialized with serde
+//! and laid out here by the parameter's OpenAPI `style`, so the generated code stays one line per
+//! parameter and the encoding rules exist once.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::args::ArgsError;
+
+/// Everything but the RFC 3986 unreserved characters is percent-encoded in a path segment, so a
+/// value holding `/`, `?`, `#` or `&` stays one segment.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// How a query parameter's value is laid out (OpenAPI `style` + `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form, explode: true` (the default): arrays repeat the name, objects spread keys.
+    FormExploded,
+    /// `style: form, explode: false`: comma-separated.
+    Form,
+    /// `style: spaceDelimited`.
+    SpaceDelimited,
+    /// `style: pipeDelimited`.
+    PipeDelimited,
+    /// `style: deepObject`: `name[key]=value`.
+    DeepObject,
+}
+
+/// A request body, already serialized to JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// `application/json` (or another JSON media type).
+    Json(&'static str, Value),
+}
+
+/// One upstream request, before the base URL and credentials are added.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Request {
+    /// Path parameters: name → already-encoded segment.
+    pub path_params: Vec<(&'static str, String)>,
+    /// Query pairs, not yet encoded.
+    pub query: Vec<(String, String)>,
+    /// Header parameters.
+    pub headers: Vec<(&'static str, String)>,
+    /// Cookie parameters.
+    pub cookies: Vec<(&'static str, String)>,
+    /// The body, if the operation has one and it was given.
+    pub body: Option<Body>,
+}
+
+impl Request {
+    /// Sets a path parameter (`style: simple`): arrays and objects are comma-joined.
+    pub fn path<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = simple(&to_value(value)) {
+            let encoded = utf8_percent_encode(&text, PATH_SEGMENT).to_string();
+            self.path_params.push((name, encoded));
+        }
+    }
+
+    /// Adds a query parameter; `None` values are left out.
+    pub fn query<T: Serialize + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &T,
+        style: QueryStyle,
+    ) {
+        let value = to_value(value);
+        match (&value, style) {
+            (Value::Null, _) => {}
+            (Value::Array(items), QueryStyle::FormExploded) => {
+                for item in items {
+                    self.query.push((name.to_owned(), scalar(item)));
+                }
+            }
+            (Value::Object(map), QueryStyle::FormExploded) => {
+                for (key, item) in map {
+                    if !item.is_null() {
+                        self.query.push((key.clone(), scalar(item)));
+                    }
+                }
+            }
+            (Value::Object(map), QueryStyle::DeepObject) => {
+                for (key, item) in map {
+                    if !item.is_null() {
+                        self.query.push((format!("{name}[{key}]"), scalar(item)));
+                    }
+                }
+            }
+            (Value::Array(items), QueryStyle::SpaceDelimited) => {
+                self.query.push((name.to_owned(), join(items, " ")));
+            }
+            (Value::Array(items), QueryStyle::PipeDelimited) => {
+                self.query.push((name.to_owned(), join(items, "|")));
+            }
+            _ => {
+                if let Some(text) = simple(&value) {
+                    self.query.push((name.to_owned(), text));
+                }
+            }
+        }
+    }
+
+    /// Sets a header parameter (`style: simple`); `None` values are left out.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = simple(&to_value(value)) {
+            self.headers.push((name, text));
+        }
+    }
+
+    /// Sets a cookie parameter (`style: form`); `None` values are left out.
+    pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
+        if let Some(text) = simple(&to_value(value)) {
+            self.cookies.push((name, text));
+        }
+    }
+
+    /// Sets a JSON body; a `None` body (optional and not given) sends no body.
+    pub fn json_body<T: Serialize + ?Sized>(
+        &mut self,
+        media_type: &'static str,
+        value: &T,
+    ) -> Result<(), ArgsError> {
+        let value = serde_json::to_value(value).map_err(|err| ArgsError {
+            field: "body".to_owned(),
+            message: err.to_string(),
+        })?;
+        if !value.is_null() {
+            self.body = Some(Body::Json(media_type, value));
+        }
+        Ok(())
+    }
+}
+
+fn to_value<T: Serialize + ?Sized>(value: &T) -> Value {
+    // Generated input types serialize to JSON infallibly (no non-string map keys), so a failure
+    // here can only mean "nothing to send".
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// A scalar as text: strings as-is, numbers and booleans in JSON notation, anything else as JSON.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn join(items: &[Value], sep: &str) -> String {
+    items.iter().map(scalar).collect::<Vec<_>>().join(sep)
+}
+
+/// `style: simple` (and non-exploded `form`): arrays `a,b`, objects `k,v,k,v`; `None` for null.
+fn simple(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::Array(items) => Some(join(items, ",")),
+        Value::Object(map) => Some(
+            map.iter()
+                .filter(|(_, v)| !v.is_null())
+                .flat_map(|(k, v)| [k.clone(), scalar(v)])
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        other => Some(scalar(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_values_stay_one_segment() {
+        let mut req = Request::default();
+        req.path("slug", "a/b?c#d&e ñ");
+        assert_eq!(
+            req.path_params,
+            vec![("slug", "a%2Fb%3Fc%23d%26e%20%C3%B1".to_owned())]
+        );
+    }
+
+    #[test]
+    fn query_styles() {
+        let mut req = Request::default();
+        req.query("tags", &vec!["x", "y z"], QueryStyle::FormExploded);
+        req.query("ids", &vec![1, 2], QueryStyle::Form);
+        req.query("absent", &None::<String>, QueryStyle::FormExploded);
+        req.query("flag", &Some(true), QueryStyle::FormExploded);
+        req.query("f", &serde_json::json!({"a": 1}), QueryStyle::DeepObject);
+        let pairs: Vec<(&str, &str)> = req
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("tags", "x"),
+                ("tags", "y z"),
+                ("ids", "1,2"),
+                ("flag", "true"),
+                ("f[a]", "1")
+            ]
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! What the repository generates and checks in: the example server and the golden crates.
+//!
+//! `cargo xtask codegen` writes them and the `codegen` test fails when any is stale, both from
+//! this one list.
+
+use std::path::Path;
+
+use spec2mcp::{emit::File, generate, write, Config, Failure, Generated, Options};
+
+/// One generated crate kept in the repository.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// Spec, relative to the repository root.
+    pub spec: &'static str,
+    /// Output folder, relative to the repository root.
+    pub out: &'static str,
+    /// Package name.
+    pub name: &'static str,
+    /// Methods that become tools (`None`: the default, GET only).
+    pub methods: Option<&'static [&'static str]>,
+    /// Config file, relative to the repository root.
+    pub config: Option<&'static str>,
+}
+
+/// Everything `cargo xtask codegen` regenerates.
+pub const TARGETS: &[Target] = &[
+    Target {
+        spec: "example/schema.yml",
+        out: "generated-example",
+        name: "shop-mcp",
+        methods: None,
+        config: None,
+    },
+    Target {
+        spec: "example/schema.yml",
+        out: "tests/goldens/shop-writes",
+        name: "shop-writes-mcp",
+        methods: Some(&["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        config: None,
+    },
+    Target {
+        spec: "tests/fixtures/types-zoo.yaml",
+        out: "tests/goldens/types-zoo",
+        name: "zoo-mcp",
+        methods: Some(&["GET", "POST", "PUT"]),
+        config: None,
+    },
+    Target {
+        spec: "tests/fixtures/naming-edges.yaml",
+        out: "tests/goldens/naming-edges",
+        name: "naming-mcp",
+        methods: Some(&["GET", "POST"]),
+        config: None,
+    },
+    Target {
+        spec: "tests/fixtures/petstore.json",
+        out: "tests/goldens/petstore",
+        name: "petstore-mcp",
+        methods: None,
+        config: Some("tests/fixtures/petstore.spec2mcp.toml"),
+    },
+];
+
+/// Generates `target` in memory, exactly as `cargo xtask codegen` writes it.
+pub fn generate_target(root: &Path, target: &Target) -> Result<Generated, Failure> {
+    let mut options = Options::new(root.join(target.spec));
+    options.spec_display = Some(target.spec.to_owned());
+    options.name = Some(target.name.to_owned());
+    options.methods = target
+        .methods
+        .map(|m| m.iter().map(|s| (*s).to_owned()).collect());
+    options.workspace_member = true;
+    options.command = "cargo xtask codegen".to_owned();
+    if let Some(config) = target.config {
+        options.config = Config::load(&root.join(config)).map_err(|diagnostics| Failure::Spec {
+            file: config.to_owned(),
+            diagnostics,
+        })?;
+    }
+    generate(&options)
+}
+
+/// Files of `target` that differ from what is on disk.
+pub fn stale_files(root: &Path, target: &Target, files: &[File]) -> Result<write::Changes, String> {
+    write::diff(&root.join(target.out), files).map_err(|e| e.to_string())
+}
