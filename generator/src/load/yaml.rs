@@ -32,6 +32,7 @@ pub fn parse(
         anchors: HashMap::new(),
         root: None,
         positions: positions.then(HashMap::new),
+        key_mark: None,
     };
     let mut parser = Parser::new_from_str(text);
     parser
@@ -70,6 +71,9 @@ struct Builder {
     anchors: HashMap<usize, Value>,
     root: Option<Value>,
     positions: Option<HashMap<String, Position>>,
+    /// Where the key of the value being read was: a mapping value is placed at its key's line,
+    /// which is where a reader looks (a block mapping's own start mark is after its first key).
+    key_mark: Option<Marker>,
 }
 
 impl Builder {
@@ -88,6 +92,7 @@ impl Builder {
     }
 
     fn record(&mut self, pointer: &str, mark: Marker) {
+        let mark = self.key_mark.take().unwrap_or(mark);
         if let Some(positions) = &mut self.positions {
             if !pointer.is_empty() {
                 positions
@@ -127,6 +132,7 @@ impl MarkedEventReceiver for Builder {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 if self.expecting_key() {
+                    self.key_mark = Some(mark);
                     self.add(Value::String(text), anchor);
                 } else {
                     let pointer = self.next_pointer();
@@ -172,7 +178,9 @@ impl MarkedEventReceiver for Builder {
             }
             Event::Alias(id) => {
                 let value = self.anchors.get(&id).cloned().unwrap_or(Value::Null);
-                if !self.expecting_key() {
+                if self.expecting_key() {
+                    self.key_mark = Some(mark);
+                } else {
                     let pointer = self.next_pointer();
                     self.record(&pointer, mark);
                 }
@@ -314,11 +322,9 @@ mod tests {
         let pos = pos.unwrap();
         assert_eq!(
             pos["#/responses/200/description"],
-            Position {
-                line: 3,
-                column: 18
-            }
+            Position { line: 3, column: 5 }
         );
+        assert_eq!(pos["#/responses/200"], Position { line: 2, column: 3 });
         assert_eq!(pos["#/list/1/y"].line, 6);
     }
 

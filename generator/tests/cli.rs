@@ -1,0 +1,202 @@
+//! The `spec2mcp` binary as a user runs it: exit codes, diagnostics that point at the line, no
+//! partial output on errors, and `--check`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn spec2mcp(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_spec2mcp"))
+        .args(args)
+        .output()
+        .expect("the spec2mcp binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("temp file");
+    path.display().to_string()
+}
+
+const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: Mini, version: '1'}\npaths:\n  /items/{id}:\n    get:\n      operationId: getItem\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string}}\n      responses: {'200': {description: ok}}\n";
+
+#[test]
+fn generates_then_check_passes_and_detects_staleness() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(dir.path(), "mini.yaml", MINIMAL);
+    let out = dir.path().join("mini-mcp");
+    let out_s = out.display().to_string();
+    let gen = spec2mcp(&["generate", "--spec", &spec, "--out", &out_s]);
+    assert!(gen.status.success(), "{}", stderr(&gen));
+    assert!(
+        stderr(&gen).contains("1 operations → 1 tools"),
+        "{}",
+        stderr(&gen)
+    );
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml written");
+    assert!(
+        manifest.contains("name = \"mini-mcp\""),
+        "default name is the title slug + -mcp"
+    );
+    assert!(manifest.contains("[workspace]"), "standalone by default");
+
+    let check = spec2mcp(&["generate", "--spec", &spec, "--out", &out_s, "--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+
+    // An edited spec: one op module changes, a removed op's module is stale.
+    let changed = MINIMAL.replace("getItem", "fetchItem");
+    write(dir.path(), "mini.yaml", &changed);
+    let check = spec2mcp(&["generate", "--spec", &spec, "--out", &out_s, "--check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    let text = stderr(&check);
+    assert!(text.contains("is stale"), "{text}");
+    assert!(
+        text.contains("added    src/api/ops/fetch_item.rs"),
+        "{text}"
+    );
+    assert!(text.contains("stale    src/api/ops/get_item.rs"), "{text}");
+    assert!(text.contains("fix: spec2mcp generate --spec"), "{text}");
+
+    // Regenerating removes the stale module and the check passes again.
+    let gen = spec2mcp(&["generate", "--spec", &spec, "--out", &out_s]);
+    assert!(gen.status.success());
+    assert!(!out.join("src/api/ops/get_item.rs").exists());
+    let check = spec2mcp(&["generate", "--spec", &spec, "--out", &out_s, "--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
+
+#[test]
+fn invalid_yaml_is_one_error_with_a_line_and_no_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(
+        dir.path(),
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n",
+    );
+    let out = dir.path().join("out");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let text = stderr(&run);
+    assert!(text.contains("not valid YAML"), "{text}");
+    assert!(
+        text.contains("bad.yaml:"),
+        "names the file and line: {text}"
+    );
+    assert!(!out.exists(), "no partial output directory");
+}
+
+#[test]
+fn swagger_2_gets_a_conversion_hint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(
+        dir.path(),
+        "old.json",
+        r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#,
+    );
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &dir.path().join("o").display().to_string(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let text = stderr(&run);
+    assert!(text.contains("Swagger 2.0"), "{text}");
+    assert!(text.contains("swagger2openapi"), "{text}");
+}
+
+#[test]
+fn dangling_refs_are_errors_with_pointer_and_line_all_collected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Nope'\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/AlsoNope'\n      responses: {'200': {description: ok}}\n";
+    let spec = write(dir.path(), "dangling.yaml", text);
+    let out = dir.path().join("out");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let text = stderr(&run);
+    assert!(
+        text.contains("dangling.yaml:7:"),
+        "line of the first $ref: {text}"
+    );
+    assert!(text.contains("#/paths/~1a/get/parameters/0/$ref"), "{text}");
+    assert!(
+        text.contains("dangling.yaml:12:"),
+        "both problems are reported: {text}"
+    );
+    assert!(text.contains("2 error(s)"), "{text}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn unsupported_operations_are_skipped_with_a_located_warning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!(
+        "{MINIMAL}  /upload:\n    post:\n      operationId: upload\n      requestBody:\n        content:\n          application/octet-stream:\n            schema: {{type: string, format: binary}}\n      responses: {{'200': {{description: ok}}}}\n"
+    );
+    let spec = write(dir.path(), "mixed.yaml", &text);
+    let out = dir.path().join("out");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out.display().to_string(),
+        "--methods",
+        "GET,POST",
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(text.contains("warning: skipped POST /upload"), "{text}");
+    assert!(text.contains("mixed.yaml:14:"), "{text}");
+    assert!(
+        text.contains("2 operations → 1 tools; 1 skipped (0 filtered out, 1 unsupported)"),
+        "{text}"
+    );
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
+    assert!(
+        readme.contains("`POST /upload`"),
+        "the README lists what was skipped"
+    );
+}
+
+#[test]
+fn refuses_to_overwrite_a_crate_it_did_not_generate() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(dir.path(), "mini.yaml", MINIMAL);
+    let out = dir.path().join("mine");
+    std::fs::create_dir_all(&out).expect("dir");
+    std::fs::write(out.join("Cargo.toml"), "[package]\nname = \"mine\"\n").expect("manifest");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    assert!(
+        stderr(&run).contains("did not generate"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("Cargo.toml")).unwrap_or_default(),
+        "[package]\nname = \"mine\"\n"
+    );
+}
