@@ -1,0 +1,89 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .models import Category, Order, OrderLine, Product, Review, Tag
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug"]
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    tags = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Tag.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "category",
+            "description",
+            "price",
+            "in_stock",
+            "published",
+            "tags",
+            "created",
+        ]
+        read_only_fields = ["id", "published", "created"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "author", "rating", "body", "created"]
+        read_only_fields = ["id", "author", "created"]
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = OrderLine
+        fields = ["id", "product", "quantity", "unit_price"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    lines = OrderLineSerializer(many=True, read_only=True)
+    total = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Order
+        fields = ["id", "status", "note", "created", "lines", "total"]
+        read_only_fields = ["id", "created"]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    def get_total(self, order) -> str:
+        total = sum((line.unit_price * line.quantity for line in order.lines.all()), Decimal("0.00"))
+        return f"{total:.2f}"
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class EchoQuerySerializer(serializers.Serializer):
+    raw_query = serializers.CharField(help_text="The query string exactly as received (still percent-encoded).")
+    query = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Decoded query parameters, each name mapped to all of its values in order.",
+    )
+    request_tag = serializers.CharField(allow_null=True, help_text="Value of the X-Request-Tag header, or null.")
+
+
+class EchoPathSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="The path segment after percent-decoding.")
+    raw_uri = serializers.CharField(help_text="The request URI exactly as received (gunicorn's RAW_URI).")
+
+
+class SlowSerializer(serializers.Serializer):
+    slept = serializers.IntegerField()
