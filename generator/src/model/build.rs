@@ -90,6 +90,7 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
     }
     let mut types = types.into_types();
     box_recursion(&mut types);
+    drop_tools_with_missing_types(&mut tools, &types, &mut skipped, diags);
     let types = reachable(types, &tools);
     Api {
         title,
@@ -617,6 +618,43 @@ fn box_named(ty: &mut TypeRef) {
         }
         _ => {}
     }
+}
+
+/// Safety net: a tool whose input reaches a type that was never built (a schema that failed
+/// half-way through a recursive structure) is skipped rather than emitted as code that does not
+/// compile.
+fn drop_tools_with_missing_types(
+    tools: &mut Vec<Tool>,
+    types: &[super::NamedType],
+    skipped: &mut Vec<Skipped>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let by_name: BTreeMap<&str, &super::NamedType> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    tools.retain(|tool| {
+        let mut stack = Vec::new();
+        for ty in tool.args.iter().map(|a| &a.ty).chain(tool.body.iter().map(|b| &b.ty)) {
+            named_in(ty, &mut stack);
+        }
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(t) = by_name.get(name.as_str()) else {
+                let reason = format!("its input uses the schema behind type `{name}`, which could not be built");
+                diags.push(Diagnostic::warning(tool.pointer.clone(), format!("skipped {} {}: {reason}", tool.method, tool.path)));
+                skipped.push(Skipped { operation: format!("{} {}", tool.method, tool.path), reason, filtered: false });
+                return false;
+            };
+            for ty in members(&t.kind) {
+                named_in(ty, &mut stack);
+            }
+            if let TypeKind::Struct { extra: Some(extra), .. } = &t.kind {
+                named_in(extra, &mut stack);
+            }
+        }
+        true
+    });
 }
 
 /// Keeps only the types some tool's input uses (skipped operations may have built others).
