@@ -629,10 +629,16 @@ fn drop_tools_with_missing_types(
     skipped: &mut Vec<Skipped>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let by_name: BTreeMap<&str, &super::NamedType> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let by_name: BTreeMap<&str, &super::NamedType> =
+        types.iter().map(|t| (t.name.as_str(), t)).collect();
     tools.retain(|tool| {
         let mut stack = Vec::new();
-        for ty in tool.args.iter().map(|a| &a.ty).chain(tool.body.iter().map(|b| &b.ty)) {
+        for ty in tool
+            .args
+            .iter()
+            .map(|a| &a.ty)
+            .chain(tool.body.iter().map(|b| &b.ty))
+        {
             named_in(ty, &mut stack);
         }
         let mut seen = BTreeSet::new();
@@ -641,15 +647,27 @@ fn drop_tools_with_missing_types(
                 continue;
             }
             let Some(t) = by_name.get(name.as_str()) else {
-                let reason = format!("its input uses the schema behind type `{name}`, which could not be built");
-                diags.push(Diagnostic::warning(tool.pointer.clone(), format!("skipped {} {}: {reason}", tool.method, tool.path)));
-                skipped.push(Skipped { operation: format!("{} {}", tool.method, tool.path), reason, filtered: false });
+                let reason = format!(
+                    "its input uses the schema behind type `{name}`, which could not be built"
+                );
+                diags.push(Diagnostic::warning(
+                    tool.pointer.clone(),
+                    format!("skipped {} {}: {reason}", tool.method, tool.path),
+                ));
+                skipped.push(Skipped {
+                    operation: format!("{} {}", tool.method, tool.path),
+                    reason,
+                    filtered: false,
+                });
                 return false;
             };
             for ty in members(&t.kind) {
                 named_in(ty, &mut stack);
             }
-            if let TypeKind::Struct { extra: Some(extra), .. } = &t.kind {
+            if let TypeKind::Struct {
+                extra: Some(extra), ..
+            } = &t.kind
+            {
                 named_in(extra, &mut stack);
             }
         }
