@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from e2e_support import LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION, server_env, stop_process
+from e2e_support import ALICE_TOKEN, LEGACY_PROTOCOL_VERSION, MODERN_PROTOCOL_VERSION, server_env, stop_process
 
 RESPONSE_TIMEOUT = 20.0
 
@@ -23,6 +23,7 @@ CALLS = [
     ("tools/call", {"name": "products_retrieve", "arguments": {"slug": "o-brien-ñ"}}),
     ("tools/call", {"name": "products_retrieve", "arguments": {"slug": "no-such-product"}}),  # upstream 404
     ("tools/call", {"name": "products_list", "arguments": {"page": "two"}}),  # invalid arguments
+    ("tools/call", {"name": "me_orders_list", "arguments": {}}),  # sends the credential upstream
 ]
 
 
@@ -94,7 +95,9 @@ def _meta(version: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("era", ["legacy", "modern"])
 def test_stdout_is_only_json_rpc(mcp_binary, upstream, tmp_path, era):
-    env = server_env({"RUST_LOG": "debug", "RUST_BACKTRACE": "1"})
+    # The most verbose logging there is, with a credential in use: stdout must stay clean and the
+    # credential must not appear in the logs.
+    env = server_env({"RUST_LOG": "trace", "RUST_BACKTRACE": "1", "SHOP_MCP_TOKEN_AUTH": f"Token {ALICE_TOKEN}"})
     raw = RawStdio([str(mcp_binary), "--base-url", upstream.base_url], env, tmp_path / "stderr.log")
     try:
         if era == "legacy":
@@ -134,6 +137,12 @@ def test_stdout_is_only_json_rpc(mcp_binary, upstream, tmp_path, era):
     assert responses[3]["result"].get("isError") in (None, False), responses[3]
     assert responses[4]["result"]["isError"] is True, responses[4]
     assert responses[5]["result"]["isError"] is True, responses[5]
+    assert responses[6]["result"].get("isError") in (None, False), responses[6]
+    assert responses[6]["result"]["structuredContent"]["count"] == 2, responses[6]
+
+    logs = (tmp_path / "stderr.log").read_bytes()
+    assert logs, "the server logged nothing to stderr at RUST_LOG=trace"
+    assert ALICE_TOKEN.encode() not in logs, "the credential appeared in the server's logs"
 
     assert raw.lines, "nothing on stdout"
     for line in raw.lines:

@@ -33,6 +33,7 @@ pub fn parse(
         root: None,
         positions: positions.then(HashMap::new),
         key_mark: None,
+        too_deep: None,
     };
     let mut parser = Parser::new_from_str(text);
     parser
@@ -41,6 +42,12 @@ pub fn parse(
             position: position(err.marker()),
             message: err.info().to_owned(),
         })?;
+    if let Some(mark) = builder.too_deep {
+        return Err(SyntaxError {
+            position: position(&mark),
+            message: format!("the document nests deeper than {MAX_DEPTH} levels"),
+        });
+    }
     let root = builder.root.unwrap_or(Value::Null);
     Ok((root, builder.positions))
 }
@@ -74,7 +81,13 @@ struct Builder {
     /// Where the key of the value being read was: a mapping value is placed at its key's line,
     /// which is where a reader looks (a block mapping's own start mark is after its first key).
     key_mark: Option<Marker>,
+    /// Set when nesting passes [`MAX_DEPTH`]; the rest of the document is ignored.
+    too_deep: Option<Marker>,
 }
+
+/// Deeper documents are refused: later stages walk the tree recursively, and no real spec
+/// nests anywhere near this.
+const MAX_DEPTH: usize = 256;
 
 impl Builder {
     /// Pointer of the node about to be added at the top of the stack.
@@ -129,6 +142,16 @@ impl Builder {
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.too_deep.is_some() {
+            return;
+        }
+        if matches!(event, Event::SequenceStart(..) | Event::MappingStart(..))
+            && self.stack.len() >= MAX_DEPTH
+        {
+            self.too_deep = Some(mark);
+            self.stack.clear();
+            return;
+        }
         match event {
             Event::Scalar(text, style, anchor, tag) => {
                 if self.expecting_key() {
@@ -340,6 +363,23 @@ mod tests {
         let (v, pos) = parse("{\n  \"a\": [1, {\"b\": \"c\"}]\n}", true).unwrap();
         assert_eq!(v["a"][1]["b"], "c");
         assert_eq!(pos.unwrap()["#/a/1/b"].line, 2);
+    }
+
+    #[test]
+    fn absurd_nesting_is_an_error_not_a_stack_overflow() {
+        let text = "[".repeat(100_000);
+        assert!(parse(&text, false).is_err());
+        // Block style nests without brackets; the builder's own limit catches it.
+        let text: String = (0..300)
+            .map(|i| format!("{}k:\n", " ".repeat(i)))
+            .collect::<String>()
+            + &" ".repeat(300)
+            + "v\n";
+        let err = parse(&text, false).unwrap_err();
+        assert!(
+            err.message.contains("deeper") || err.message.contains("recursion limit"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -33,13 +33,19 @@ const KEPT: &[&str] = &[
     "deprecated",
 ];
 
-/// Converts schemas for one tool, collecting `$defs` for recursive references.
+/// A component used again within one tool's schema is inlined again only while it is small;
+/// past this size (bytes of JSON) later uses point to `$defs`, so schemas that share large
+/// components cannot grow exponentially.
+const INLINE_AGAIN_LIMIT: usize = 4096;
+
+/// Converts schemas for one tool, collecting `$defs` for recursive and large shared references.
 #[derive(Debug)]
 pub struct SchemaWriter<'a> {
     resolver: Resolver<'a>,
     stack: Vec<String>,
     recursive: BTreeSet<String>,
     defs: BTreeMap<String, Value>,
+    converted: BTreeMap<String, (Value, usize)>,
 }
 
 impl<'a> SchemaWriter<'a> {
@@ -50,6 +56,7 @@ impl<'a> SchemaWriter<'a> {
             stack: Vec::new(),
             recursive: BTreeSet::new(),
             defs: BTreeMap::new(),
+            converted: BTreeMap::new(),
         }
     }
 
@@ -74,6 +81,15 @@ impl<'a> SchemaWriter<'a> {
             let converted = if self.stack.contains(&target) {
                 self.recursive.insert(target.clone());
                 json!({ "$ref": format!("#/$defs/{def_name}") })
+            } else if let Some((done, size)) = self.converted.get(&target) {
+                if *size > INLINE_AGAIN_LIMIT || self.recursive.contains(&target) {
+                    self.defs
+                        .entry(def_name.clone())
+                        .or_insert_with(|| done.clone());
+                    json!({ "$ref": format!("#/$defs/{def_name}") })
+                } else {
+                    done.clone()
+                }
             } else {
                 match self.resolver.get(&target) {
                     Some(resolved) => {
@@ -83,6 +99,9 @@ impl<'a> SchemaWriter<'a> {
                         if self.recursive.contains(&target) {
                             self.defs.insert(def_name, converted.clone());
                         }
+                        let size = converted.to_string().len();
+                        self.converted
+                            .insert(target.clone(), (converted.clone(), size));
                         converted
                     }
                     // Dangling references are reported by the model before this runs.

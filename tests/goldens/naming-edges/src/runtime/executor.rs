@@ -99,8 +99,17 @@ impl Executor {
             }
         }
         let mut builder = self.client.request(tool.method.to_http(), url);
-        for (name, value) in req.headers.iter().chain(applied.headers.iter()) {
-            builder = builder.header(*name, value.as_str());
+        let credential_headers = applied.headers.iter().map(|h| (h, true));
+        for ((name, value), secret) in req
+            .headers
+            .iter()
+            .map(|h| (h, false))
+            .chain(credential_headers)
+        {
+            match header(name, value, secret) {
+                Ok((name, value)) => builder = builder.header(name, value),
+                Err(what) => return outcome::transport_error(&ctx, &what),
+            }
         }
         let cookies: Vec<String> = req
             .cookies
@@ -187,6 +196,25 @@ impl Executor {
         }
         vars
     }
+}
+
+/// A header ready to send. Credentials are marked sensitive, so the HTTP stack never logs them.
+fn header(
+    name: &str,
+    value: &str,
+    secret: bool,
+) -> Result<(reqwest::header::HeaderName, reqwest::header::HeaderValue), String> {
+    let header_name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid HTTP header name"))?;
+    let mut header_value = reqwest::header::HeaderValue::from_str(value).map_err(|_| {
+        if secret {
+            format!("the credential for header `{name}` contains characters an HTTP header cannot carry")
+        } else {
+            format!("the value of header `{name}` contains characters an HTTP header cannot carry (e.g. a line break)")
+        }
+    })?;
+    header_value.set_sensitive(secret);
+    Ok((header_name, header_value))
 }
 
 /// Replaces each `{name}` of the template with its encoded value.
