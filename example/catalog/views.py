@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .filters import ProductFilter
+from .filters import active_product_filter
 from .models import Category, Order, OrderLine, Product, Review
 from .serializers import (
     CategorySerializer,
@@ -40,7 +40,7 @@ class ProductViewSet(viewsets.ModelViewSet):
 
     serializer_class = ProductSerializer
     lookup_field = "slug"
-    filterset_class = ProductFilter
+    filterset_class = active_product_filter()  # SHOP_SCHEMA_VARIANT (catalog/filters.py)
     search_fields = ["name", "description"]
     ordering_fields = ["name", "price", "created"]
     ordering = ["name"]

@@ -2,17 +2,30 @@
 
 These pin down the facts the MCP tests rely on (seeded data, filters, the echo endpoints'
 raw-URI reporting, auth), so a failure in test_mcp_*.py can be blamed on the server, not on the
-fixture. They also pin the checked-in schema to the app: a stale example/schema.yml fails here."""
+fixture. They also pin the checked-in schemas to the app: a stale example/schema.yml, or a stale
+tests/drift/schema-<variant>.yml (the app under SHOP_SCHEMA_VARIANT), fails here."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from urllib.parse import quote
 
+import pytest
 import yaml
 
-from e2e_support import ALICE_TOKEN, BOB_TOKEN, EXAMPLE_DIR, SCHEMA_PATH, slugs
+from e2e_support import ALICE_TOKEN, BOB_TOKEN, EXAMPLE_DIR, REPO_ROOT, SCHEMA_PATH, slugs
+
+DRIFT_DIR = REPO_ROOT / "tests" / "drift"
+
+# SHOP_SCHEMA_VARIANT -> the products_list query parameters it (removes, adds, changes).
+DRIFT_VARIANTS = {
+    "renamed": ({"min_price"}, {"price_min"}, {"category"}),
+    "retyped": (set(), set(), {"max_price"}),
+    "removed": ({"min_price"}, set(), set()),
+    "compatible": (set(), {"name_contains"}, {"category"}),
+}
 
 PUBLISHED = [
     "compost-bin",
@@ -40,6 +53,50 @@ def test_checked_in_schema_is_current(tmp_path, upstream):
     assert yaml.safe_load(out.read_text()) == yaml.safe_load(SCHEMA_PATH.read_text()), (
         "example/schema.yml is stale: regenerate it (see example/README.md)"
     )
+
+
+def _spectacular(out: Path, db_path: Path, variant: str | None) -> None:
+    env = {"PYTHONDONTWRITEBYTECODE": "1", "SHOP_DB_PATH": str(db_path), "PATH": "/usr/bin:/bin"}
+    if variant is not None:
+        env["SHOP_SCHEMA_VARIANT"] = variant
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--file", str(out), "--validate", "--fail-on-warn"],
+        cwd=EXAMPLE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("variant", [None, *DRIFT_VARIANTS])
+def test_drift_schema_is_current(tmp_path, variant):
+    """Byte for byte: the variant's schema is the checked-in tests/drift/schema-<variant>.yml, and
+    with SHOP_SCHEMA_VARIANT unset the app is unchanged (example/schema.yml)."""
+    out = tmp_path / "schema.yml"
+    # The schema generator opens no database; the path keeps one from landing in example/.
+    _spectacular(out, tmp_path / "unused.sqlite3", variant)
+    expected = SCHEMA_PATH if variant is None else DRIFT_DIR / f"schema-{variant}.yml"
+    assert out.read_text(encoding="utf-8") == expected.read_text(encoding="utf-8"), (
+        f"{expected.relative_to(REPO_ROOT)} is stale: run tests/drift/regenerate.sh"
+        if variant
+        else "example/schema.yml is stale: regenerate it (see example/README.md)"
+    )
+
+
+@pytest.mark.parametrize("variant", DRIFT_VARIANTS)
+def test_drift_schema_changes_only_products_list_filters(variant):
+    base = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
+    changed = yaml.safe_load((DRIFT_DIR / f"schema-{variant}.yml").read_text(encoding="utf-8"))
+    base_params = {p["name"]: p for p in base["paths"]["/api/products/"]["get"].pop("parameters")}
+    new_params = {p["name"]: p for p in changed["paths"]["/api/products/"]["get"].pop("parameters")}
+    assert changed == base, "a drift variant may change only products_list's parameters"
+    removed, added, modified = DRIFT_VARIANTS[variant]
+    assert base_params.keys() - new_params.keys() == removed
+    assert new_params.keys() - base_params.keys() == added
+    assert {n for n in base_params.keys() & new_params.keys() if base_params[n] != new_params[n]} == modified
+    assert all(p["in"] == "query" and not p.get("required", False) for p in new_params.values())
 
 
 def test_seeded_products(upstream):
