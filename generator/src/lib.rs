@@ -11,6 +11,7 @@
 //! spec2mcp::write::write(std::path::Path::new("crates/shop-mcp"), &generated.files).unwrap();
 //! ```
 
+pub mod builder;
 pub mod config;
 pub mod diag;
 pub mod emit;
@@ -21,6 +22,7 @@ pub mod write;
 
 use std::path::PathBuf;
 
+pub use builder::{BuildError, Builder, Built};
 pub use config::Config;
 pub use diag::{Diagnostic, Diagnostics, Severity};
 
@@ -70,6 +72,8 @@ pub struct Generated {
     pub api: model::Api,
     /// Package name used.
     pub package: String,
+    /// Hex SHA-256 of the spec bytes.
+    pub spec_sha256: String,
 }
 
 impl Generated {
@@ -193,6 +197,7 @@ pub fn generate_loaded(
         diagnostics,
         api,
         package,
+        spec_sha256: spec.sha256.clone(),
     })
 }
 

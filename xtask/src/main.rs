@@ -92,9 +92,15 @@ fn demo(root: &Path) -> Result<(), String> {
 /// Django app with the real Python MCP client.
 fn test(root: &Path) -> Result<(), String> {
     let python = python::venv(root)?;
-    run(cargo()
-        .current_dir(root)
-        .args(["build", "-p", "spec2mcp", "-p", "shop-mcp"]))?;
+    run(cargo().current_dir(root).args([
+        "build",
+        "-p",
+        "spec2mcp",
+        "-p",
+        "shop-mcp",
+        "-p",
+        "buildrs-server",
+    ]))?;
     run(cargo().current_dir(root).args(["test", "--workspace"]))?;
     standalone_build(root)?;
     run(Command::new(python)

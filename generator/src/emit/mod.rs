@@ -2,11 +2,15 @@
 //! the same model gives byte-identical files, in a fixed order.
 
 mod crate_files;
+mod module;
 mod ops;
 pub mod runtime;
 mod rust;
 mod table;
 mod types;
+
+pub use crate_files::manifest;
+pub use module::module_file;
 
 use crate::model::Api;
 

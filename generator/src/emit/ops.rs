@@ -24,9 +24,9 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         fields.push(quote! { #fdoc #rename pub #field: #field_ty, });
         let param = &arg.param;
         sets.push(match arg.location {
-            Location::Path => quote!(request.path(#param, &input.#field);),
-            Location::Header => quote!(request.header(#param, &input.#field);),
-            Location::Cookie => quote!(request.cookie(#param, &input.#field);),
+            Location::Path => quote!(req.path(#param, &input.#field);),
+            Location::Header => quote!(req.header(#param, &input.#field);),
+            Location::Cookie => quote!(req.cookie(#param, &input.#field);),
             Location::Query => {
                 let style = match arg.style {
                     QueryStyle::FormExploded => quote!(FormExploded),
@@ -35,7 +35,7 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
                     QueryStyle::PipeDelimited => quote!(PipeDelimited),
                     QueryStyle::DeepObject => quote!(DeepObject),
                 };
-                quote!(request.query(#param, &input.#field, QueryStyle::#style);)
+                quote!(req.query(#param, &input.#field, QueryStyle::#style);)
             }
         });
     }
@@ -47,7 +47,7 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         let rename = (body.wire != body.ident).then(|| quote!(#[serde(rename = #wire)]));
         fields.push(quote! { #fdoc #rename pub #field: #field_ty, });
         let media = &body.media_type;
-        sets.push(quote!(request.json_body(#media, &input.#field)?;));
+        sets.push(quote!(req.json_body(#media, &input.#field)?;));
     }
     let schema_text = serde_json::to_string_pretty(&tool.input_schema)
         .map_err(|err| EmitError::Internal(format!("cannot write the input schema: {err}")))?;
@@ -62,10 +62,13 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     } else {
         (quote!(mut), quote!(input))
     };
+    // Relative paths: the same code works as a crate (`src/api/ops/x.rs`) and inlined into a
+    // build script's module (`mod shop { include!(…) }`), where `crate::` would be wrong.
+    let rt = quote!(super::super::super::runtime);
     let uses_style = tool.args.iter().any(|a| a.location == Location::Query);
     let style_import = if uses_style {
         quote!(
-            use crate::runtime::request::QueryStyle;
+            use #rt::request::QueryStyle;
         )
     } else {
         quote!()
@@ -73,8 +76,8 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     Ok(quote! {
         #![doc = #module_doc]
 
-        use crate::runtime::args::{parse, ArgsError};
-        use crate::runtime::request::Request;
+        use #rt::args::{parse, ArgsError};
+        use #rt::request::Request;
         #style_import
 
         #struct_doc
@@ -85,14 +88,18 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         /// The JSON Schema advertised for the arguments.
         pub const INPUT_SCHEMA: &str = #schema;
 
-        /// Parses the arguments and lays them out as the upstream request.
+        /// Lays a typed input out as the upstream request.
+        pub fn request(#input_var: &#input) -> ::std::result::Result<Request, ArgsError> {
+            let #mutability req = Request::default();
+            #(#sets)*
+            ::std::result::Result::Ok(req)
+        }
+
+        /// Parses the tool arguments into the input struct, then builds the request.
         pub fn build(
             args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ) -> ::std::result::Result<Request, ArgsError> {
-            let #input_var: #input = parse(args)?;
-            let #mutability request = Request::default();
-            #(#sets)*
-            ::std::result::Result::Ok(request)
+            request(&parse::<#input>(args)?)
         }
     })
 }

@@ -20,10 +20,10 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
             SchemeKind::Basic => quote!(Basic),
         };
         quote! {
-            crate::runtime::def::SecurityScheme {
+            SecurityScheme {
                 name: #name,
                 env_var: #var,
-                kind: crate::runtime::def::SchemeKind::#kind,
+                kind: SchemeKind::#kind,
             },
         }
     });
@@ -38,11 +38,11 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         let path = &t.path;
         let alternatives = t.security.iter().map(|alt| quote!(&[#(#alt),*]));
         tools.push(quote! {
-            crate::runtime::def::ToolDef {
+            ToolDef {
                 name: #name,
                 title: #title,
                 description: #description,
-                method: crate::runtime::def::Method::#method,
+                method: Method::#method,
                 path: #path,
                 input_schema: ops::#module::INPUT_SCHEMA,
                 security: &[#(#alternatives),*],
@@ -56,20 +56,35 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         Some(url) => quote!(::std::option::Option::Some(#url)),
         None => quote!(::std::option::Option::None),
     };
+    let mut extra = Vec::new();
+    if !api.tools.is_empty() {
+        extra.push(quote!(Method));
+    }
+    if !api.security_schemes.is_empty() {
+        extra.push(quote!(SchemeKind));
+    }
+    let extra_imports = if extra.is_empty() {
+        quote!()
+    } else {
+        quote!(use super::runtime::def::{#(#extra),*};)
+    };
     Ok(quote! {
         //! The API as static data: its tools, security schemes and defaults.
+
+        use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+        #extra_imports
 
         pub mod ops;
         pub mod types;
 
         /// Security schemes, each read from its own environment variable.
-        pub static SECURITY_SCHEMES: [crate::runtime::def::SecurityScheme; #scheme_count] = [#(#schemes)*];
+        pub static SECURITY_SCHEMES: [SecurityScheme; #scheme_count] = [#(#schemes)*];
 
         /// One entry per tool, in the order `tools/list` reports them.
-        pub static TOOLS: [crate::runtime::def::ToolDef; #tool_count] = [#(#tools)*];
+        pub static TOOLS: [ToolDef; #tool_count] = [#(#tools)*];
 
         /// Everything the runtime needs to serve this API.
-        pub static API: crate::runtime::def::ApiDef = crate::runtime::def::ApiDef {
+        pub static API: ApiDef = ApiDef {
             name: #package,
             version: env!("CARGO_PKG_VERSION"),
             title: #title,

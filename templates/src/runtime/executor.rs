@@ -55,6 +55,17 @@ impl Executor {
         self.api
     }
 
+    /// Sends `req` the way the generated tool `name` does (for hand-written tools that build a
+    /// request from a generated input struct).
+    pub async fn call_named(&self, name: &str, req: Request) -> CallToolResult {
+        match self.api.tools.iter().find(|t| t.name == name) {
+            Some(def) => self.call(def, req).await,
+            None => CallToolResult::error(vec![rmcp::model::ContentBlock::text(format!(
+                "this server has no generated tool `{name}`"
+            ))]),
+        }
+    }
+
     /// Sends `req` for `tool` and shapes the answer into a tool result.
     pub async fn call(&self, tool: &'static ToolDef, req: Request) -> CallToolResult {
         let span = tracing::info_span!(

@@ -1,6 +1,9 @@
-//! The MCP side: `tools/list` from a list built once, `tools/call` dispatched by index.
+//! The MCP side: `tools/list` from a list built once, `tools/call` dispatched by index to a
+//! generated tool or to a hand-written [`CustomTool`].
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use rmcp::model::{
@@ -14,6 +17,51 @@ use rmcp::{ErrorData, RoleServer, ServerHandler};
 use super::def::{ApiDef, Method, ToolDef};
 use super::executor::Executor;
 
+/// What a hand-written tool's handler returns.
+pub type ToolFuture = Pin<Box<dyn Future<Output = CallToolResult> + Send + 'static>>;
+
+/// A hand-written tool served beside the generated ones (same `tools/list`, same executor, so
+/// it can call the API through the generated tools' typed inputs).
+#[derive(Clone)]
+pub struct CustomTool {
+    /// How the tool is listed.
+    pub tool: Tool,
+    /// Called with the executor and the raw arguments.
+    pub handler: Arc<dyn Fn(Arc<Executor>, JsonObject) -> ToolFuture + Send + Sync>,
+}
+
+impl CustomTool {
+    /// A tool named `name` whose arguments follow `input_schema` (a JSON object schema).
+    pub fn new<F, Fut>(
+        name: &'static str,
+        description: &'static str,
+        input_schema: &str,
+        handler: F,
+    ) -> Result<Self, BadSchema>
+    where
+        F: Fn(Arc<Executor>, JsonObject) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = CallToolResult> + Send + 'static,
+    {
+        let schema: JsonObject = serde_json::from_str(input_schema).map_err(|err| BadSchema {
+            tool: name,
+            message: err.to_string(),
+        })?;
+        let tool = Tool::new(name, description, Arc::new(schema));
+        Ok(CustomTool {
+            tool,
+            handler: Arc::new(move |executor, args| Box::pin(handler(executor, args))),
+        })
+    }
+}
+
+impl std::fmt::Debug for CustomTool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomTool")
+            .field("name", &self.tool.name)
+            .finish()
+    }
+}
+
 /// A cheap handle to the server state; cloned per HTTP session or request.
 #[derive(Clone, Debug)]
 pub struct McpServer {
@@ -22,12 +70,20 @@ pub struct McpServer {
 
 #[derive(Debug)]
 struct Inner {
-    executor: Executor,
+    executor: Arc<Executor>,
     tools: Vec<Tool>,
-    by_name: HashMap<&'static str, usize>,
+    by_name: HashMap<String, Target>,
+    custom: Vec<CustomTool>,
 }
 
-/// A tool whose generated input schema is not a JSON object (a generator bug, reported at start).
+/// Where a tool name dispatches to.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Generated(usize),
+    Custom(usize),
+}
+
+/// A tool that cannot be served: its input schema is not a JSON object, or its name is taken.
 #[derive(Debug)]
 pub struct BadSchema {
     /// The tool.
@@ -38,31 +94,39 @@ pub struct BadSchema {
 
 impl std::fmt::Display for BadSchema {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "input schema of tool `{}` is invalid: {}",
-            self.tool, self.message
-        )
+        write!(f, "tool `{}` cannot be served: {}", self.tool, self.message)
     }
 }
 
 impl std::error::Error for BadSchema {}
 
 impl McpServer {
-    /// Builds the tool list once from the static table.
-    pub fn new(executor: Executor) -> Result<Self, BadSchema> {
+    /// Builds the tool list once from the static table and the hand-written tools.
+    pub fn new(executor: Executor, custom: Vec<CustomTool>) -> Result<Self, BadSchema> {
         let api = executor.api();
-        let mut tools = Vec::with_capacity(api.tools.len());
-        let mut by_name = HashMap::with_capacity(api.tools.len());
+        let mut tools = Vec::with_capacity(api.tools.len() + custom.len());
+        let mut by_name = HashMap::with_capacity(api.tools.len() + custom.len());
         for (index, def) in api.tools.iter().enumerate() {
             tools.push(describe(def)?);
-            by_name.insert(def.name, index);
+            by_name.insert(def.name.to_owned(), Target::Generated(index));
+        }
+        for (index, extra) in custom.iter().enumerate() {
+            let name = extra.tool.name.to_string();
+            if let Some(def) = api.tools.iter().find(|t| t.name == name) {
+                return Err(BadSchema {
+                    tool: def.name,
+                    message: "a hand-written tool has the same name".to_owned(),
+                });
+            }
+            tools.push(extra.tool.clone());
+            by_name.insert(name, Target::Custom(index));
         }
         Ok(McpServer {
             inner: Arc::new(Inner {
-                executor,
+                executor: Arc::new(executor),
                 tools,
                 by_name,
+                custom,
             }),
         })
     }
@@ -75,7 +139,7 @@ impl McpServer {
 fn describe(def: &'static ToolDef) -> Result<Tool, BadSchema> {
     let schema: JsonObject = serde_json::from_str(def.input_schema).map_err(|err| BadSchema {
         tool: def.name,
-        message: err.to_string(),
+        message: format!("its input schema is invalid: {err}"),
     })?;
     let mut tool = Tool::new(def.name, def.description, Arc::new(schema));
     tool.title = Some(def.title.to_owned());
@@ -119,7 +183,10 @@ impl ServerHandler for McpServer {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        let index = *self.inner.by_name.get(name)?;
+        let index = match *self.inner.by_name.get(name)? {
+            Target::Generated(i) => i,
+            Target::Custom(i) => self.api().tools.len() + i,
+        };
         self.inner.tools.get(index).cloned()
     }
 
@@ -129,25 +196,37 @@ impl ServerHandler for McpServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let api = self.api();
-        let Some(&index) = self.inner.by_name.get(request.name.as_ref()) else {
+        let Some(&target) = self.inner.by_name.get(request.name.as_ref()) else {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool `{}`", request.name),
                 None,
             ));
         };
-        let def = &api.tools[index];
         let args = request.arguments.unwrap_or_default();
-        let result = match (def.build)(args) {
-            Ok(req) => self.inner.executor.call(def, req).await,
-            Err(err) => {
-                tracing::info!(tool = def.name, field = %err.field, "rejected arguments");
-                CallToolResult::error(vec![ContentBlock::text(format!(
-                    "Invalid arguments for tool `{}`: {err}. Nothing was sent to the API; \
-                     see the tool's input schema.",
-                    def.name
-                ))])
+        let result = match target {
+            Target::Generated(index) => {
+                let def = &api.tools[index];
+                match (def.build)(args) {
+                    Ok(req) => self.inner.executor.call(def, req).await,
+                    Err(err) => {
+                        tracing::info!(tool = def.name, field = %err.field, "rejected arguments");
+                        invalid_arguments(def.name, &err)
+                    }
+                }
+            }
+            Target::Custom(index) => {
+                let custom = &self.inner.custom[index];
+                (custom.handler)(self.inner.executor.clone(), args).await
             }
         };
         Ok(result.into())
     }
+}
+
+/// The result for arguments that do not fit a tool's input: names the field, sends nothing.
+pub fn invalid_arguments(tool: &str, err: &super::args::ArgsError) -> CallToolResult {
+    CallToolResult::error(vec![ContentBlock::text(format!(
+        "Invalid arguments for tool `{tool}`: {err}. Nothing was sent to the API; \
+         see the tool's input schema."
+    ))])
 }

@@ -2,9 +2,9 @@
 // Regenerate with: cargo xtask codegen
 
 //! `categories_list`: GET /api/categories/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
-use crate::runtime::request::QueryStyle;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
+use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `categories_list` tool (GET /api/categories/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,13 +29,18 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(
+    input: &CategoriesListInput,
+) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.query("page", &input.page, QueryStyle::FormExploded);
+    req.query("page_size", &input.page_size, QueryStyle::FormExploded);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: CategoriesListInput = parse(args)?;
-    let mut request = Request::default();
-    request.query("page", &input.page, QueryStyle::FormExploded);
-    request.query("page_size", &input.page_size, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(request)
+    request(&parse::<CategoriesListInput>(args)?)
 }

@@ -2,8 +2,8 @@
 // Regenerate with: cargo xtask codegen
 
 //! `me_orders_retrieve`: GET /api/me/orders/{id}/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
 /// Arguments of the `me_orders_retrieve` tool (GET /api/me/orders/{id}/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,12 +25,17 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(
+    input: &MeOrdersRetrieveInput,
+) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.path("id", &input.id);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: MeOrdersRetrieveInput = parse(args)?;
-    let mut request = Request::default();
-    request.path("id", &input.id);
-    ::std::result::Result::Ok(request)
+    request(&parse::<MeOrdersRetrieveInput>(args)?)
 }

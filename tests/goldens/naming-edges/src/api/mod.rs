@@ -2,77 +2,79 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
+use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+use super::runtime::def::Method;
 pub mod ops;
 pub mod types;
 /// Security schemes, each read from its own environment variable.
-pub static SECURITY_SCHEMES: [crate::runtime::def::SecurityScheme; 0usize] = [];
+pub static SECURITY_SCHEMES: [SecurityScheme; 0usize] = [];
 /// One entry per tool, in the order `tools/list` reports them.
-pub static TOOLS: [crate::runtime::def::ToolDef; 7usize] = [
-    crate::runtime::def::ToolDef {
+pub static TOOLS: [ToolDef; 7usize] = [
+    ToolDef {
         name: "list_things",
         title: "List Things",
         description: "GET /a/",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/a/",
         input_schema: ops::list_things::INPUT_SCHEMA,
         security: &[],
         build: ops::list_things::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "list_things_2",
         title: "List Things 2",
         description: "GET /b/",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/b/",
         input_schema: ops::list_things_2::INPUT_SCHEMA,
         security: &[],
         build: ops::list_things_2::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "get_c_2fa",
         title: "Get C 2fa",
         description: "GET /c/{2fa}/",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/c/{2fa}/",
         input_schema: ops::get_c_2fa::INPUT_SCHEMA,
         security: &[],
         build: ops::get_c_2fa::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "this_is_a_very_long_operation_identifier_that_goes_on_a_6884c5d3",
         title: "This Is A Very Long Operation Identifier That Goes On A 6884c5d3",
         description: "GET /d/",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/d/",
         input_schema: ops::this_is_a_very_long_operation_identifier_that_goes_on_a_6884c5d3::INPUT_SCHEMA,
         security: &[],
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_a_6884c5d3::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "this_is_a_very_long_operation_identifier_that_goes_on_a_4ebf5e8b",
         title: "This Is A Very Long Operation Identifier That Goes On A 4ebf5e8b",
         description: "GET /e/",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/e/",
         input_schema: ops::this_is_a_very_long_operation_identifier_that_goes_on_a_4ebf5e8b::INPUT_SCHEMA,
         security: &[],
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_a_4ebf5e8b::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "n_c_d_peration",
         title: "Non-ASCII operationId",
         description: "Non-ASCII operationId",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/f/",
         input_schema: ops::n_c_d_peration::INPUT_SCHEMA,
         security: &[],
         build: ops::n_c_d_peration::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "type",
         title: "Type",
         description: "GET /g/",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/g/",
         input_schema: ops::type_::INPUT_SCHEMA,
         security: &[],
@@ -80,7 +82,7 @@ pub static TOOLS: [crate::runtime::def::ToolDef; 7usize] = [
     },
 ];
 /// Everything the runtime needs to serve this API.
-pub static API: crate::runtime::def::ApiDef = crate::runtime::def::ApiDef {
+pub static API: ApiDef = ApiDef {
     name: "naming-mcp",
     version: env!("CARGO_PKG_VERSION"),
     title: "Naming Edges",

@@ -15,7 +15,7 @@ use rmcp::ServiceExt;
 use super::auth::Credentials;
 use super::def::ApiDef;
 use super::executor::{Executor, UpstreamConfig};
-use super::server::McpServer;
+use super::server::{CustomTool, McpServer};
 
 /// Transports the server can speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,6 +56,11 @@ pub struct Options {
 
 /// Runs the server for `api` with the process's arguments and environment.
 pub fn main(api: &'static ApiDef) -> ExitCode {
+    main_with(api, Vec::new())
+}
+
+/// Like [`main`], serving hand-written tools beside the generated ones.
+pub fn main_with(api: &'static ApiDef, custom: Vec<CustomTool>) -> ExitCode {
     let options = Options::parse();
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -68,7 +73,7 @@ pub fn main(api: &'static ApiDef) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(api, options)) {
+    match runtime.block_on(run(api, options, custom)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!("{err}");
@@ -116,7 +121,11 @@ impl std::fmt::Display for RunError {
 impl std::error::Error for RunError {}
 
 /// Resolves configuration, then serves until the client goes away or the process is signalled.
-pub async fn run(api: &'static ApiDef, options: Options) -> Result<(), RunError> {
+pub async fn run(
+    api: &'static ApiDef,
+    options: Options,
+    custom: Vec<CustomTool>,
+) -> Result<(), RunError> {
     let base_var = format!("{}_BASE_URL", api.env_prefix);
     let base_url = options
         .base_url
@@ -158,7 +167,8 @@ pub async fn run(api: &'static ApiDef, options: Options) -> Result<(), RunError>
     };
     let executor = Executor::new(api, config, credentials)
         .map_err(|err| RunError::Setup(format!("cannot build the HTTP client: {err}")))?;
-    let server = McpServer::new(executor).map_err(|err| RunError::Setup(err.to_string()))?;
+    let server =
+        McpServer::new(executor, custom).map_err(|err| RunError::Setup(err.to_string()))?;
 
     match options.transport {
         Transport::Stdio => serve_stdio(server).await,

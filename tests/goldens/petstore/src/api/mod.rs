@@ -2,38 +2,40 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
+use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+use super::runtime::def::{Method, SchemeKind};
 pub mod ops;
 pub mod types;
 /// Security schemes, each read from its own environment variable.
-pub static SECURITY_SCHEMES: [crate::runtime::def::SecurityScheme; 2usize] = [
-    crate::runtime::def::SecurityScheme {
+pub static SECURITY_SCHEMES: [SecurityScheme; 2usize] = [
+    SecurityScheme {
         name: "api_key",
         env_var: "PETSTORE_MCP_API_KEY",
-        kind: crate::runtime::def::SchemeKind::ApiKeyHeader("X-API-Key"),
+        kind: SchemeKind::ApiKeyHeader("X-API-Key"),
     },
-    crate::runtime::def::SecurityScheme {
+    SecurityScheme {
         name: "basic",
         env_var: "PETSTORE_MCP_BASIC",
-        kind: crate::runtime::def::SchemeKind::Basic,
+        kind: SchemeKind::Basic,
     },
 ];
 /// One entry per tool, in the order `tools/list` reports them.
-pub static TOOLS: [crate::runtime::def::ToolDef; 2usize] = [
-    crate::runtime::def::ToolDef {
+pub static TOOLS: [ToolDef; 2usize] = [
+    ToolDef {
         name: "list_pets",
         title: "List all pets",
         description: "List all pets",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/pets",
         input_schema: ops::list_pets::INPUT_SCHEMA,
         security: &[&["api_key"], &["basic"]],
         build: ops::list_pets::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "get_pet",
         title: "Info for a specific pet",
         description: "Info for a specific pet",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/pets/{petId}",
         input_schema: ops::get_pet::INPUT_SCHEMA,
         security: &[&["api_key"], &["basic"]],
@@ -41,7 +43,7 @@ pub static TOOLS: [crate::runtime::def::ToolDef; 2usize] = [
     },
 ];
 /// Everything the runtime needs to serve this API.
-pub static API: crate::runtime::def::ApiDef = crate::runtime::def::ApiDef {
+pub static API: ApiDef = ApiDef {
     name: "petstore-mcp",
     version: env!("CARGO_PKG_VERSION"),
     title: "Petstore",

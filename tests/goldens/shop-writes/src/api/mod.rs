@@ -2,178 +2,180 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
+use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+use super::runtime::def::{Method, SchemeKind};
 pub mod ops;
 pub mod types;
 /// Security schemes, each read from its own environment variable.
-pub static SECURITY_SCHEMES: [crate::runtime::def::SecurityScheme; 2usize] = [
-    crate::runtime::def::SecurityScheme {
+pub static SECURITY_SCHEMES: [SecurityScheme; 2usize] = [
+    SecurityScheme {
         name: "cookieAuth",
         env_var: "SHOP_WRITES_MCP_COOKIE_AUTH",
-        kind: crate::runtime::def::SchemeKind::ApiKeyCookie("sessionid"),
+        kind: SchemeKind::ApiKeyCookie("sessionid"),
     },
-    crate::runtime::def::SecurityScheme {
+    SecurityScheme {
         name: "tokenAuth",
         env_var: "SHOP_WRITES_MCP_TOKEN_AUTH",
-        kind: crate::runtime::def::SchemeKind::ApiKeyHeader("Authorization"),
+        kind: SchemeKind::ApiKeyHeader("Authorization"),
     },
 ];
 /// One entry per tool, in the order `tools/list` reports them.
-pub static TOOLS: [crate::runtime::def::ToolDef; 16usize] = [
-    crate::runtime::def::ToolDef {
+pub static TOOLS: [ToolDef; 16usize] = [
+    ToolDef {
         name: "categories_list",
         title: "Categories List",
         description: "Product categories.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/categories/",
         input_schema: ops::categories_list::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::categories_list::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "categories_retrieve",
         title: "Categories Retrieve",
         description: "Product categories.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/categories/{slug}/",
         input_schema: ops::categories_retrieve::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::categories_retrieve::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "echo_query",
         title: "Echo query parameters and the X-Request-Tag header",
         description: "Echo query parameters and the X-Request-Tag header\n\nEchoes how query parameters and a header arrived, for encoding tests.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/echo/",
         input_schema: ops::echo_query::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::echo_query::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "echo_path",
         title: "Echo one path segment",
         description: "Echo one path segment\n\nEchoes a path segment, decoded and as received, for encoding tests.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/echo/{value}/",
         input_schema: ops::echo_path::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::echo_path::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "me_orders_list",
         title: "Me Orders List",
         description: "The authenticated caller's own orders.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/me/orders/",
         input_schema: ops::me_orders_list::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::me_orders_list::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "me_orders_retrieve",
         title: "Me Orders Retrieve",
         description: "The authenticated caller's own orders.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/me/orders/{id}/",
         input_schema: ops::me_orders_retrieve::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::me_orders_retrieve::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_list",
         title: "List products",
         description: "List products\n\nPublished products (staff also see drafts).",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/products/",
         input_schema: ops::products_list::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::products_list::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_create",
         title: "Products Create",
         description: "Products. Anyone can read published products; staff can write and see drafts.",
-        method: crate::runtime::def::Method::Post,
+        method: Method::Post,
         path: "/api/products/",
         input_schema: ops::products_create::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_create::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_retrieve",
         title: "Get one product by its slug",
         description: "Get one product by its slug\n\nProducts. Anyone can read published products; staff can write and see drafts.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/products/{slug}/",
         input_schema: ops::products_retrieve::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::products_retrieve::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_update",
         title: "Products Update",
         description: "Products. Anyone can read published products; staff can write and see drafts.",
-        method: crate::runtime::def::Method::Put,
+        method: Method::Put,
         path: "/api/products/{slug}/",
         input_schema: ops::products_update::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_update::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_destroy",
         title: "Products Destroy",
         description: "Products. Anyone can read published products; staff can write and see drafts.",
-        method: crate::runtime::def::Method::Delete,
+        method: Method::Delete,
         path: "/api/products/{slug}/",
         input_schema: ops::products_destroy::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_destroy::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_partial_update",
         title: "Products Partial Update",
         description: "Products. Anyone can read published products; staff can write and see drafts.",
-        method: crate::runtime::def::Method::Patch,
+        method: Method::Patch,
         path: "/api/products/{slug}/",
         input_schema: ops::products_partial_update::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_partial_update::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_publish_create",
         title: "Publish a draft product",
         description: "Publish a draft product\n\nProducts. Anyone can read published products; staff can write and see drafts.",
-        method: crate::runtime::def::Method::Post,
+        method: Method::Post,
         path: "/api/products/{slug}/publish/",
         input_schema: ops::products_publish_create::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_publish_create::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_reviews_list",
         title: "Reviews of a product",
         description: "Reviews of a product\n\nAll reviews of one published product, oldest first (a plain JSON array, not paginated).",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/products/{slug}/reviews/",
         input_schema: ops::products_reviews_list::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::products_reviews_list::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "products_reviews_create",
         title: "Review a product",
         description: "Review a product\n\nProducts. Anyone can read published products; staff can write and see drafts.",
-        method: crate::runtime::def::Method::Post,
+        method: Method::Post,
         path: "/api/products/{slug}/reviews/",
         input_schema: ops::products_reviews_create::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_reviews_create::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "slow",
         title: "Sleep for a few seconds, then answer",
         description: "Sleep for a few seconds, then answer\n\nSleeps, for timeout tests.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/api/slow/",
         input_schema: ops::slow::INPUT_SCHEMA,
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
@@ -181,7 +183,7 @@ pub static TOOLS: [crate::runtime::def::ToolDef; 16usize] = [
     },
 ];
 /// Everything the runtime needs to serve this API.
-pub static API: crate::runtime::def::ApiDef = crate::runtime::def::ApiDef {
+pub static API: ApiDef = ApiDef {
     name: "shop-writes-mcp",
     version: env!("CARGO_PKG_VERSION"),
     title: "Shop API",

@@ -2,83 +2,85 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
+use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+use super::runtime::def::{Method, SchemeKind};
 pub mod ops;
 pub mod types;
 /// Security schemes, each read from its own environment variable.
-pub static SECURITY_SCHEMES: [crate::runtime::def::SecurityScheme; 1usize] = [
-    crate::runtime::def::SecurityScheme {
+pub static SECURITY_SCHEMES: [SecurityScheme; 1usize] = [
+    SecurityScheme {
         name: "bearerAuth",
         env_var: "ZOO_MCP_BEARER_AUTH",
-        kind: crate::runtime::def::SchemeKind::Bearer,
+        kind: SchemeKind::Bearer,
     },
 ];
 /// One entry per tool, in the order `tools/list` reports them.
-pub static TOOLS: [crate::runtime::def::ToolDef; 7usize] = [
-    crate::runtime::def::ToolDef {
+pub static TOOLS: [ToolDef; 7usize] = [
+    ToolDef {
         name: "get_animal",
         title: "Get one animal",
         description: "Get one animal\n\nLooks an animal up by id.",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/animals/{animal_id}/",
         input_schema: ops::get_animal::INPUT_SCHEMA,
         security: &[&["bearerAuth"]],
         build: ops::get_animal::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "replace_animal",
         title: "Replace Animal",
         description: "PUT /animals/{animal_id}/",
-        method: crate::runtime::def::Method::Put,
+        method: Method::Put,
         path: "/animals/{animal_id}/",
         input_schema: ops::replace_animal::INPUT_SCHEMA,
         security: &[&["bearerAuth"]],
         build: ops::replace_animal::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "list_animals",
         title: "List Animals",
         description: "GET /animals/",
-        method: crate::runtime::def::Method::Get,
+        method: Method::Get,
         path: "/animals/",
         input_schema: ops::list_animals::INPUT_SCHEMA,
         security: &[&["bearerAuth"]],
         build: ops::list_animals::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "create_animal",
         title: "Create an animal",
         description: "Create an animal",
-        method: crate::runtime::def::Method::Post,
+        method: Method::Post,
         path: "/animals/",
         input_schema: ops::create_animal::INPUT_SCHEMA,
         security: &[&["bearerAuth"]],
         build: ops::create_animal::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "plant_tree",
         title: "Plant Tree",
         description: "POST /trees/",
-        method: crate::runtime::def::Method::Post,
+        method: Method::Post,
         path: "/trees/",
         input_schema: ops::plant_tree::INPUT_SCHEMA,
         security: &[&["bearerAuth"]],
         build: ops::plant_tree::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "draw_shape",
         title: "Draw Shape",
         description: "POST /shapes/",
-        method: crate::runtime::def::Method::Post,
+        method: Method::Post,
         path: "/shapes/",
         input_schema: ops::draw_shape::INPUT_SCHEMA,
         security: &[&["bearerAuth"]],
         build: ops::draw_shape::build,
     },
-    crate::runtime::def::ToolDef {
+    ToolDef {
         name: "post_anything",
         title: "Post Anything",
         description: "POST /anything/",
-        method: crate::runtime::def::Method::Post,
+        method: Method::Post,
         path: "/anything/",
         input_schema: ops::post_anything::INPUT_SCHEMA,
         security: &[&["bearerAuth"]],
@@ -86,7 +88,7 @@ pub static TOOLS: [crate::runtime::def::ToolDef; 7usize] = [
     },
 ];
 /// Everything the runtime needs to serve this API.
-pub static API: crate::runtime::def::ApiDef = crate::runtime::def::ApiDef {
+pub static API: ApiDef = ApiDef {
     name: "zoo-mcp",
     version: env!("CARGO_PKG_VERSION"),
     title: "Types Zoo",

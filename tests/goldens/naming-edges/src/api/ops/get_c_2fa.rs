@@ -2,9 +2,9 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_c_2fa`: GET /c/{2fa}/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
-use crate::runtime::request::QueryStyle;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
+use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `get_c_2fa` tool (GET /c/{2fa}/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,15 +39,18 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(input: &GetC2faInput) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.path("2fa", &input.n2fa);
+    req.query("type", &input.type_, QueryStyle::FormExploded);
+    req.query("self", &input.self_, QueryStyle::FormExploded);
+    req.query("2fa", &input.query_2fa, QueryStyle::FormExploded);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: GetC2faInput = parse(args)?;
-    let mut request = Request::default();
-    request.path("2fa", &input.n2fa);
-    request.query("type", &input.type_, QueryStyle::FormExploded);
-    request.query("self", &input.self_, QueryStyle::FormExploded);
-    request.query("2fa", &input.query_2fa, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(request)
+    request(&parse::<GetC2faInput>(args)?)
 }

@@ -2,8 +2,8 @@
 // Regenerate with: cargo xtask codegen
 
 //! `list_things_2`: GET /b/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
 /// Arguments of the `list_things_2` tool (GET /b/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,11 +14,14 @@ pub const INPUT_SCHEMA: &str = r#"{
   "properties": {},
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(_input: &ListThings2Input) -> ::std::result::Result<Request, ArgsError> {
+    let req = Request::default();
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let _input: ListThings2Input = parse(args)?;
-    let request = Request::default();
-    ::std::result::Result::Ok(request)
+    request(&parse::<ListThings2Input>(args)?)
 }

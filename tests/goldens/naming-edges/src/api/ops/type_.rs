@@ -2,8 +2,8 @@
 // Regenerate with: cargo xtask codegen
 
 //! `type`: GET /g/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
 /// Arguments of the `type` tool (GET /g/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,11 +14,14 @@ pub const INPUT_SCHEMA: &str = r#"{
   "properties": {},
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(_input: &TypeInput) -> ::std::result::Result<Request, ArgsError> {
+    let req = Request::default();
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let _input: TypeInput = parse(args)?;
-    let request = Request::default();
-    ::std::result::Result::Ok(request)
+    request(&parse::<TypeInput>(args)?)
 }

@@ -2,8 +2,8 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_pet`: GET /pets/{petId}
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
 /// Arguments of the `get_pet` tool (GET /pets/{petId}).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,12 +26,15 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(input: &GetPetInput) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.path("petId", &input.pet_id);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: GetPetInput = parse(args)?;
-    let mut request = Request::default();
-    request.path("petId", &input.pet_id);
-    ::std::result::Result::Ok(request)
+    request(&parse::<GetPetInput>(args)?)
 }

@@ -2,9 +2,9 @@
 // Regenerate with: cargo xtask codegen
 
 //! `list_pets`: GET /pets
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
-use crate::runtime::request::QueryStyle;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
+use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `list_pets` tool (GET /pets).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,13 +39,16 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(input: &ListPetsInput) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.query("limit", &input.limit, QueryStyle::FormExploded);
+    req.query("status", &input.status, QueryStyle::FormExploded);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: ListPetsInput = parse(args)?;
-    let mut request = Request::default();
-    request.query("limit", &input.limit, QueryStyle::FormExploded);
-    request.query("status", &input.status, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(request)
+    request(&parse::<ListPetsInput>(args)?)
 }

@@ -2,9 +2,9 @@
 // Regenerate with: cargo xtask codegen
 
 //! `echo_query`: GET /api/echo/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
-use crate::runtime::request::QueryStyle;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
+use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `echo_query` tool (GET /api/echo/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,15 +45,18 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(input: &EchoQueryInput) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.header("X-Request-Tag", &input.x_request_tag);
+    req.query("n", &input.n, QueryStyle::FormExploded);
+    req.query("q", &input.q, QueryStyle::FormExploded);
+    req.query("tags", &input.tags, QueryStyle::FormExploded);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: EchoQueryInput = parse(args)?;
-    let mut request = Request::default();
-    request.header("X-Request-Tag", &input.x_request_tag);
-    request.query("n", &input.n, QueryStyle::FormExploded);
-    request.query("q", &input.q, QueryStyle::FormExploded);
-    request.query("tags", &input.tags, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(request)
+    request(&parse::<EchoQueryInput>(args)?)
 }

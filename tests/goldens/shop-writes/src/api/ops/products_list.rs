@@ -2,9 +2,9 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_list`: GET /api/products/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
-use crate::runtime::request::QueryStyle;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
+use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `products_list` tool (GET /api/products/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -74,20 +74,23 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(input: &ProductsListInput) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.query("category", &input.category, QueryStyle::FormExploded);
+    req.query("in_stock", &input.in_stock, QueryStyle::FormExploded);
+    req.query("max_price", &input.max_price, QueryStyle::FormExploded);
+    req.query("min_price", &input.min_price, QueryStyle::FormExploded);
+    req.query("ordering", &input.ordering, QueryStyle::FormExploded);
+    req.query("page", &input.page, QueryStyle::FormExploded);
+    req.query("page_size", &input.page_size, QueryStyle::FormExploded);
+    req.query("search", &input.search, QueryStyle::FormExploded);
+    req.query("tag", &input.tag, QueryStyle::FormExploded);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: ProductsListInput = parse(args)?;
-    let mut request = Request::default();
-    request.query("category", &input.category, QueryStyle::FormExploded);
-    request.query("in_stock", &input.in_stock, QueryStyle::FormExploded);
-    request.query("max_price", &input.max_price, QueryStyle::FormExploded);
-    request.query("min_price", &input.min_price, QueryStyle::FormExploded);
-    request.query("ordering", &input.ordering, QueryStyle::FormExploded);
-    request.query("page", &input.page, QueryStyle::FormExploded);
-    request.query("page_size", &input.page_size, QueryStyle::FormExploded);
-    request.query("search", &input.search, QueryStyle::FormExploded);
-    request.query("tag", &input.tag, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(request)
+    request(&parse::<ProductsListInput>(args)?)
 }

@@ -2,8 +2,8 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_retrieve`: GET /api/products/{slug}/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
 /// Arguments of the `products_retrieve` tool (GET /api/products/{slug}/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -23,12 +23,17 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(
+    input: &ProductsRetrieveInput,
+) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.path("slug", &input.slug);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: ProductsRetrieveInput = parse(args)?;
-    let mut request = Request::default();
-    request.path("slug", &input.slug);
-    ::std::result::Result::Ok(request)
+    request(&parse::<ProductsRetrieveInput>(args)?)
 }

@@ -2,8 +2,8 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_update`: PUT /api/products/{slug}/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
 /// Arguments of the `products_update` tool (PUT /api/products/{slug}/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -72,13 +72,18 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(
+    input: &ProductsUpdateInput,
+) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.path("slug", &input.slug);
+    req.json_body("application/json", &input.body)?;
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: ProductsUpdateInput = parse(args)?;
-    let mut request = Request::default();
-    request.path("slug", &input.slug);
-    request.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(request)
+    request(&parse::<ProductsUpdateInput>(args)?)
 }

@@ -2,9 +2,9 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_animal`: GET /animals/{animal_id}/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
-use crate::runtime::request::QueryStyle;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
+use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `get_animal` tool (GET /animals/{animal_id}/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,16 +58,19 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(input: &GetAnimalInput) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.path("animal_id", &input.animal_id);
+    req.query("expand", &input.expand, QueryStyle::FormExploded);
+    req.query("fields", &input.fields, QueryStyle::Form);
+    req.header("X-Trace", &input.x_trace);
+    req.cookie("session", &input.session);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: GetAnimalInput = parse(args)?;
-    let mut request = Request::default();
-    request.path("animal_id", &input.animal_id);
-    request.query("expand", &input.expand, QueryStyle::FormExploded);
-    request.query("fields", &input.fields, QueryStyle::Form);
-    request.header("X-Trace", &input.x_trace);
-    request.cookie("session", &input.session);
-    ::std::result::Result::Ok(request)
+    request(&parse::<GetAnimalInput>(args)?)
 }

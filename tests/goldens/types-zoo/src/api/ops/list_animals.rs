@@ -2,9 +2,9 @@
 // Regenerate with: cargo xtask codegen
 
 //! `list_animals`: GET /animals/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
-use crate::runtime::request::QueryStyle;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
+use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `list_animals` tool (GET /animals/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -49,15 +49,18 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(input: &ListAnimalsInput) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.query("limit", &input.limit, QueryStyle::FormExploded);
+    req.query("weight_min", &input.weight_min, QueryStyle::FormExploded);
+    req.query("born_after", &input.born_after, QueryStyle::FormExploded);
+    req.query("filter", &input.filter, QueryStyle::DeepObject);
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: ListAnimalsInput = parse(args)?;
-    let mut request = Request::default();
-    request.query("limit", &input.limit, QueryStyle::FormExploded);
-    request.query("weight_min", &input.weight_min, QueryStyle::FormExploded);
-    request.query("born_after", &input.born_after, QueryStyle::FormExploded);
-    request.query("filter", &input.filter, QueryStyle::DeepObject);
-    ::std::result::Result::Ok(request)
+    request(&parse::<ListAnimalsInput>(args)?)
 }

@@ -2,8 +2,8 @@
 // Regenerate with: cargo xtask codegen
 
 //! `replace_animal`: PUT /animals/{animal_id}/
-use crate::runtime::args::{parse, ArgsError};
-use crate::runtime::request::Request;
+use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::request::Request;
 /// Arguments of the `replace_animal` tool (PUT /animals/{animal_id}/).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,13 +116,16 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
-/// Parses the arguments and lays them out as the upstream request.
+/// Lays a typed input out as the upstream request.
+pub fn request(input: &ReplaceAnimalInput) -> ::std::result::Result<Request, ArgsError> {
+    let mut req = Request::default();
+    req.path("animal_id", &input.animal_id);
+    req.json_body("application/json", &input.body)?;
+    ::std::result::Result::Ok(req)
+}
+/// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    let input: ReplaceAnimalInput = parse(args)?;
-    let mut request = Request::default();
-    request.path("animal_id", &input.animal_id);
-    request.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(request)
+    request(&parse::<ReplaceAnimalInput>(args)?)
 }
