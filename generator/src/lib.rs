@@ -14,6 +14,7 @@
 pub mod builder;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod load;
 pub mod model;

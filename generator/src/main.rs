@@ -22,6 +22,22 @@ struct Cli {
 enum Command {
     /// Write (or, with --check, verify) the MCP server crate for a spec.
     Generate(GenerateArgs),
+    /// Compare two versions of the tools (specs or tools.json manifests); exit 1 on breaking changes.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    /// The old version: a spec or a generated tools.json.
+    old: PathBuf,
+    /// The new version: a spec or a generated tools.json.
+    new: PathBuf,
+    /// HTTP methods that become tools when a side is a spec, comma-separated [default: GET].
+    #[arg(long, value_delimiter = ',')]
+    methods: Option<Vec<String>>,
+    /// spec2mcp.toml applied when a side is a spec.
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -53,6 +69,45 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Generate(args) => run_generate(args),
+        Command::Diff(args) => run_diff(args),
+    }
+}
+
+fn run_diff(args: DiffArgs) -> ExitCode {
+    let config = match &args.config {
+        Some(path) => match Config::load(path) {
+            Ok(config) => config,
+            Err(diags) => {
+                eprint!("{}", diags.render(&path.display().to_string()));
+                return ExitCode::from(2);
+            }
+        },
+        None => Config::default(),
+    };
+    let mut options = Options::new(&args.old);
+    options.methods = args.methods.clone();
+    options.config = config;
+    let mut sides = Vec::new();
+    for path in [&args.old, &args.new] {
+        match spec2mcp::diff::contract(path, &options) {
+            Ok(manifest) => sides.push(manifest),
+            Err(Failure::Spec { file, diagnostics }) => {
+                eprint!("{}", diagnostics.render(&file));
+                eprintln!("error: cannot read the tools of {file}");
+                return ExitCode::from(2);
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let report = spec2mcp::diff::diff(&sides[0], &sides[1]);
+    print!("{}", report.render());
+    if report.breaking() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -200,3 +200,86 @@ fn refuses_to_overwrite_a_crate_it_did_not_generate() {
         "[package]\nname = \"mine\"\n"
     );
 }
+
+/// Real drf-spectacular schemas of the example app before and after a change (`tests/drift/`).
+fn repo_file(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn diff_reports_a_rename_as_breaking_and_exits_1() {
+    let run = spec2mcp(&[
+        "diff",
+        &repo_file("example/schema.yml"),
+        &repo_file("tests/drift/schema-renamed.yml"),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        out,
+        "Breaking changes (1):\n  products_list: argument `min_price` removed\n\
+         Compatible changes (2):\n  products_list: description of `category` changed\n  products_list: optional argument `price_min` added\n\
+         1 breaking, 2 compatible change(s)\n"
+    );
+}
+
+#[test]
+fn diff_reports_a_type_change_and_accepts_manifests() {
+    // The old side is the checked-in manifest of the generated example, the new side a spec.
+    let run = spec2mcp(&[
+        "diff",
+        &repo_file("generated-example/tools.json"),
+        &repo_file("tests/drift/schema-retyped.yml"),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", stderr(&run));
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        out.contains("products_list: type of `max_price` changed from number to string"),
+        "{out}"
+    );
+}
+
+#[test]
+fn diff_of_a_compatible_change_exits_0() {
+    let run = spec2mcp(&[
+        "diff",
+        &repo_file("example/schema.yml"),
+        &repo_file("tests/drift/schema-compatible.yml"),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        out.contains("optional argument `name_contains` added"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("0 breaking, 2 compatible change(s)\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn diff_sees_writes_when_asked_to() {
+    let spec = repo_file("example/schema.yml");
+    let run = spec2mcp(&["diff", &spec, &spec, "--methods", "GET,POST"]);
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout),
+        "0 breaking, 0 compatible change(s)\n"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let old = write(dir.path(), "old.yaml", MINIMAL);
+    let new = write(dir.path(), "new.yaml", &MINIMAL.replace("get:", "delete:"));
+    let run = spec2mcp(&["diff", &old, &new, "--methods", "GET,DELETE"]);
+    assert_eq!(run.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        out.contains("get_item: is now destructive")
+            && out.contains("get_item: is no longer read-only"),
+        "{out}"
+    );
+}
