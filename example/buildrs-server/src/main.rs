@@ -14,13 +14,18 @@ use serde_json::{json, Value};
 
 use shop::api::ops::products_list::{self, ProductsListInput};
 use shop::runtime::args;
+use shop::runtime::caller::Caller;
 use shop::runtime::executor::Executor;
 use shop::runtime::server::{invalid_arguments, CustomTool};
 
 const NAME: &str = "products_price_summary";
 
 /// Lowest, highest and mean price of the products `products_list` finds with the same filters.
-async fn price_summary(executor: Arc<Executor>, arguments: JsonObject) -> CallToolResult {
+async fn price_summary(
+    executor: Arc<Executor>,
+    caller: Caller,
+    arguments: JsonObject,
+) -> CallToolResult {
     let input: ProductsListInput = match args::parse(arguments) {
         Ok(input) => input,
         Err(err) => return invalid_arguments(NAME, &err),
@@ -33,7 +38,7 @@ async fn price_summary(executor: Arc<Executor>, arguments: JsonObject) -> CallTo
         Ok(request) => request,
         Err(err) => return invalid_arguments(NAME, &err),
     };
-    let page = executor.call_named("products_list", request).await;
+    let page = executor.call_named("products_list", request, &caller).await;
     if page.is_error == Some(true) {
         return page;
     }

@@ -63,6 +63,7 @@ pub fn manifest(api: &Api, info: &CrateInfo) -> String {
                     "openWorldHint": true,
                 },
                 "inputSchema": t.input_schema,
+                "outputSchema": t.output_schema,
             })
         })
         .collect();

@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::rust::{doc, ident, raw_str, ty};
 use super::EmitError;
-use crate::model::{Location, QueryStyle, Tool};
+use crate::model::{BodyEncoding, Location, QueryStyle, Tool};
 
 /// The module of one tool.
 pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
@@ -47,11 +47,27 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         let rename = (body.wire != body.ident).then(|| quote!(#[serde(rename = #wire)]));
         fields.push(quote! { #fdoc #rename pub #field: #field_ty, });
         let media = &body.media_type;
-        sets.push(quote!(req.json_body(#media, &input.#field)?;));
+        sets.push(match body.encoding {
+            BodyEncoding::Json => quote!(req.json_body(#media, &input.#field)?;),
+            BodyEncoding::Form => quote!(req.form_body(#media, &input.#field)?;),
+        });
     }
     let schema_text = serde_json::to_string_pretty(&tool.input_schema)
         .map_err(|err| EmitError::Internal(format!("cannot write the input schema: {err}")))?;
     let schema = raw_str(&schema_text)?;
+    let output = match &tool.output_schema {
+        Some(output) => {
+            let text = serde_json::to_string_pretty(output).map_err(|err| {
+                EmitError::Internal(format!("cannot write the output schema: {err}"))
+            })?;
+            let literal = raw_str(&text)?;
+            quote! {
+                /// The JSON Schema advertised for the structured result (relaxed: types only).
+                pub const OUTPUT_SCHEMA: &str = #literal;
+            }
+        }
+        None => quote!(),
+    };
     let struct_doc = doc(&format!(
         "Arguments of the `{}` tool ({} {}).",
         tool.name, tool.method, tool.path
@@ -87,6 +103,8 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
 
         /// The JSON Schema advertised for the arguments.
         pub const INPUT_SCHEMA: &str = #schema;
+
+        #output
 
         /// Lays a typed input out as the upstream request.
         pub fn request(#input_var: &#input) -> ::std::result::Result<Request, ArgsError> {

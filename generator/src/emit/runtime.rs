@@ -1,45 +1,27 @@
 //! The runtime files copied into every generated crate, taken from `templates/` at compile time
 //! so the generator cannot carry a stale copy.
 
-/// `(file name, contents)` of every file in `templates/src/runtime/`.
-pub const RUNTIME_FILES: &[(&str, &str)] = &[
-    (
-        "args.rs",
-        include_str!("../../../templates/src/runtime/args.rs"),
-    ),
-    (
-        "auth.rs",
-        include_str!("../../../templates/src/runtime/auth.rs"),
-    ),
-    (
-        "cli.rs",
-        include_str!("../../../templates/src/runtime/cli.rs"),
-    ),
-    (
-        "def.rs",
-        include_str!("../../../templates/src/runtime/def.rs"),
-    ),
-    (
-        "executor.rs",
-        include_str!("../../../templates/src/runtime/executor.rs"),
-    ),
-    (
-        "mod.rs",
-        include_str!("../../../templates/src/runtime/mod.rs"),
-    ),
-    (
-        "outcome.rs",
-        include_str!("../../../templates/src/runtime/outcome.rs"),
-    ),
-    (
-        "request.rs",
-        include_str!("../../../templates/src/runtime/request.rs"),
-    ),
-    (
-        "server.rs",
-        include_str!("../../../templates/src/runtime/server.rs"),
-    ),
-];
+/// `(file name, contents)` of every file listed, read from `templates/src/runtime/`.
+macro_rules! runtime_files {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../../templates/src/runtime/", $name)))),*]
+    };
+}
+
+/// Every file in `templates/src/runtime/` (a test checks the list is complete).
+pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
+    "args.rs",
+    "auth.rs",
+    "caller.rs",
+    "cli.rs",
+    "def.rs",
+    "executor.rs",
+    "mod.rs",
+    "outcome.rs",
+    "request.rs",
+    "server.rs",
+    "validate.rs",
+);
 
 const TEMPLATE_MANIFEST: &str = include_str!("../../../templates/Cargo.toml");
 

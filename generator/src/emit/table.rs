@@ -37,6 +37,11 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         let method = ident(&pascal_method(&t.method))?;
         let path = &t.path;
         let alternatives = t.security.iter().map(|alt| quote!(&[#(#alt),*]));
+        let output = if t.output_schema.is_some() {
+            quote!(::std::option::Option::Some(ops::#module::OUTPUT_SCHEMA))
+        } else {
+            quote!(::std::option::Option::None)
+        };
         tools.push(quote! {
             ToolDef {
                 name: #name,
@@ -45,6 +50,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
                 method: Method::#method,
                 path: #path,
                 input_schema: ops::#module::INPUT_SCHEMA,
+                output_schema: #output,
                 security: &[#(#alternatives),*],
                 build: ops::#module::build,
             },

@@ -9,7 +9,8 @@ use super::schema_json::SchemaWriter;
 use super::security;
 use super::types::{doc_of, TypeBuilder, Unsupported};
 use super::{
-    naming, Api, Arg, BodyArg, Location, QueryStyle, Settings, Skipped, Tool, TypeKind, TypeRef,
+    naming, Api, Arg, BodyArg, BodyEncoding, Location, QueryStyle, Settings, Skipped, Tool,
+    TypeKind, TypeRef,
 };
 use crate::diag::{join_pointer, Diagnostic};
 use crate::load::LoadedSpec;
@@ -394,6 +395,7 @@ fn tool<'a>(
         args,
         body,
         input_schema,
+        output_schema: output_schema(op, resolver),
         security: security::requirements(op.op, resolver.root(), schemes),
     })
 }
@@ -457,14 +459,33 @@ fn body<'a>(
     if content.is_empty() {
         return Ok(None);
     }
-    let Some((media_type, media)) = content.iter().find(|(m, _)| is_json(m)) else {
+    let json_media = content
+        .iter()
+        .find(|(m, _)| is_json(m))
+        .map(|(m, v)| (m, v, BodyEncoding::Json));
+    let form_media = || {
+        content
+            .iter()
+            .find(|(m, _)| essence(m) == "application/x-www-form-urlencoded")
+            .map(|(m, v)| (m, v, BodyEncoding::Form))
+    };
+    let Some((media_type, media, encoding)) = json_media.or_else(form_media) else {
         let offered: Vec<&str> = content.keys().map(String::as_str).collect();
+        let multipart = offered.iter().any(|m| essence(m) == "multipart/form-data");
+        let reason = if multipart {
+            format!(
+                "the request body is offered only as {} (file uploads); spec2mcp sends JSON and form-urlencoded bodies",
+                offered.join(", ")
+            )
+        } else {
+            format!(
+                "the request body is offered only as {}; spec2mcp sends JSON and form-urlencoded bodies",
+                offered.join(", ")
+            )
+        };
         return Err(Problem {
             pointer: join_pointer(&node.pointer, "content"),
-            reason: format!(
-                "the request body is offered only as {}; spec2mcp sends JSON bodies",
-                offered.join(", ")
-            ),
+            reason,
             fix: "offer `application/json` for the body, or exclude the operation in spec2mcp.toml"
                 .into(),
         });
@@ -476,6 +497,17 @@ fn body<'a>(
         .get("schema")
         .unwrap_or_else(|| EMPTY.get_or_init(|| json!({})));
     let ty = types.type_of(schema, &schema_pointer, &format!("{type_base}Body"))?;
+    let patch = op.method == "patch";
+    let ty = if patch { types.patched(ty) } else { ty };
+    if encoding == BodyEncoding::Form
+        && !matches!(ty.clone().optional(), TypeRef::Option(inner) if matches!(*inner, TypeRef::Named(_) | TypeRef::Object))
+    {
+        return Err(Problem {
+            pointer: schema_pointer,
+            reason: "a form-urlencoded body must be an object of fields".into(),
+            fix: "describe the form body as an object schema".into(),
+        });
+    }
     let is_required = node.value.get("required").and_then(Value::as_bool) == Some(true);
     let ty = if is_required { ty } else { ty.optional() };
     let wire = if wires.contains("body") {
@@ -495,6 +527,9 @@ fn body<'a>(
     if let Value::Object(map) = &mut prop {
         map.entry("description")
             .or_insert_with(|| Value::String(doc.clone()));
+        if patch {
+            map.remove("required");
+        }
     }
     properties.insert(wire.clone(), prop);
     if is_required {
@@ -504,20 +539,68 @@ fn body<'a>(
         wire,
         ident,
         media_type: media_type.clone(),
+        encoding,
         ty,
         required: is_required,
         doc,
     }))
 }
 
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type
+fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+/// Largest output schema advertised, in bytes of compact JSON. The tool list is context an agent
+/// pays for on every turn; past this the structured result goes without a schema.
+const MAX_OUTPUT_SCHEMA_BYTES: usize = 4096;
+
+/// The output schema from the first 2xx response with a JSON schema: an object schema as it is,
+/// an array or scalar under `result` (as the runtime wraps it), a union root not at all.
+fn output_schema(op: &Operation<'_>, resolver: &Resolver<'_>) -> Option<Value> {
+    let responses = op.op.get("responses")?.as_object()?;
+    let (code, response) = responses.iter().find(|(code, _)| code.starts_with('2'))?;
+    let pointer = join_pointer(&join_pointer(&op.pointer, "responses"), code);
+    let node = resolver.deref(response, &pointer).ok()?;
+    let content = node.value.get("content")?.as_object()?;
+    let (media_type, media) = content.iter().find(|(m, _)| is_json(m))?;
+    let schema_pointer = join_pointer(
+        &join_pointer(&join_pointer(&node.pointer, "content"), media_type),
+        "schema",
+    );
+    let schema = media.get("schema")?;
+    let mut writer = SchemaWriter::for_output(*resolver);
+    let converted = writer.convert(schema, &schema_pointer);
+    let ty = converted.get("type");
+    let is_object = match ty {
+        Some(Value::String(t)) => t == "object",
+        Some(Value::Array(ts)) => ts.iter().any(|t| t == "object"),
+        None => converted.get("properties").is_some(),
+        _ => false,
+    };
+    let root = if is_object && converted.get("anyOf").is_none() && converted.get("oneOf").is_none()
+    {
+        converted
+    } else if ty.is_some() {
+        json!({"type": "object", "properties": {"result": converted}})
+    } else {
+        return None;
+    };
+    let mut root = writer.finish(root);
+    super::schema_json::relax(&mut root);
+    if let Value::Object(map) = &mut root {
+        map.insert("type".into(), json!("object"));
+    }
+    (root.to_string().len() <= MAX_OUTPUT_SCHEMA_BYTES).then_some(root)
 }
 
 /// The spec's first absolute server URL, with variables at their defaults.

@@ -98,6 +98,8 @@ pub struct Tool {
     pub body: Option<BodyArg>,
     /// The advertised input schema (a self-contained JSON Schema object).
     pub input_schema: Value,
+    /// The advertised output schema, relaxed to what real answers honour (or none).
+    pub output_schema: Option<Value>,
     /// Security alternatives (scheme names), the empty one meaning anonymous.
     pub security: Vec<Vec<String>>,
 }
@@ -160,12 +162,23 @@ pub struct BodyArg {
     pub ident: String,
     /// Media type sent.
     pub media_type: String,
+    /// How the body is encoded.
+    pub encoding: BodyEncoding,
     /// Rust type (already `Option` when not required).
     pub ty: TypeRef,
     /// Whether the body is required.
     pub required: bool,
     /// Doc comment.
     pub doc: String,
+}
+
+/// How a request body is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON text.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
 }
 
 /// A Rust type as the emitter writes it.

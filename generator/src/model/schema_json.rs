@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Map, Value};
 
 use super::naming;
-use super::types::is_read_only;
+use super::types::has_flag;
 use crate::diag::join_pointer;
 use crate::resolve::{component_name, ref_of, Resolver};
 
@@ -46,6 +46,8 @@ pub struct SchemaWriter<'a> {
     recursive: BTreeSet<String>,
     defs: BTreeMap<String, Value>,
     converted: BTreeMap<String, (Value, usize)>,
+    /// Properties marked with this flag are left out: `readOnly` for inputs, `writeOnly` for outputs.
+    dropped_flag: &'static str,
 }
 
 impl<'a> SchemaWriter<'a> {
@@ -57,6 +59,15 @@ impl<'a> SchemaWriter<'a> {
             recursive: BTreeSet::new(),
             defs: BTreeMap::new(),
             converted: BTreeMap::new(),
+            dropped_flag: "readOnly",
+        }
+    }
+
+    /// A writer for one tool's output schema: `writeOnly` properties are left out instead.
+    pub fn for_output(resolver: Resolver<'a>) -> Self {
+        SchemaWriter {
+            dropped_flag: "writeOnly",
+            ..SchemaWriter::new(resolver)
         }
     }
 
@@ -219,7 +230,7 @@ impl<'a> SchemaWriter<'a> {
             let base = join_pointer(pointer, "properties");
             for (name, prop) in props {
                 let prop_pointer = join_pointer(&base, name);
-                if is_read_only(&self.resolver, prop, &prop_pointer) {
+                if has_flag(&self.resolver, prop, &prop_pointer, self.dropped_flag) {
                     parts.dropped.insert(name.clone());
                     continue;
                 }
@@ -293,6 +304,67 @@ impl Parts {
                     .or_insert(Value::Bool(false));
             }
             None => {}
+        }
+    }
+}
+
+/// Keywords real data breaks: a Django SlugField holds `o-brien-ñ` against `^[-a-zA-Z0-9_]+$`,
+/// fields come back null or missing, enums grow. An output schema keeps none of them.
+const ASSERTIONS: &[&str] = &[
+    "format",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+    "enum",
+    "const",
+    "required",
+    "default",
+    "description",
+    "title",
+    "deprecated",
+];
+
+/// Relaxes a converted schema to what upstream data honours: types, properties and items only,
+/// `null` allowed everywhere, extra properties allowed.
+pub fn relax(schema: &mut Value) {
+    let Value::Object(map) = schema else { return };
+    for key in ASSERTIONS {
+        map.remove(*key);
+    }
+    if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+        map.remove("additionalProperties");
+    }
+    match map.get_mut("type") {
+        Some(Value::String(t)) => {
+            let t = t.clone();
+            map.insert("type".into(), json!([t, "null"]));
+        }
+        Some(Value::Array(types)) if !types.contains(&json!("null")) => types.push(json!("null")),
+        _ => {}
+    }
+    for key in ["properties", "$defs"] {
+        if let Some(Value::Object(children)) = map.get_mut(key) {
+            children.values_mut().for_each(relax);
+        }
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(child) = map.get_mut(key) {
+            relax(child);
+        }
+    }
+    for key in ["anyOf", "oneOf", "allOf"] {
+        if let Some(Value::Array(members)) = map.get_mut(key) {
+            members.iter_mut().for_each(relax);
         }
     }
 }

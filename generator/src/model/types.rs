@@ -36,12 +36,17 @@ pub struct TypeBuilder<'a> {
 
 /// Whether a schema marks itself `readOnly` (directly, or on the schema a `$ref` points to).
 pub fn is_read_only(resolver: &Resolver<'_>, schema: &Value, pointer: &str) -> bool {
-    if schema.get("readOnly").and_then(Value::as_bool) == Some(true) {
+    has_flag(resolver, schema, pointer, "readOnly")
+}
+
+/// Whether a schema carries the boolean `flag` (directly, or on the schema a `$ref` points to).
+pub fn has_flag(resolver: &Resolver<'_>, schema: &Value, pointer: &str, flag: &str) -> bool {
+    if schema.get(flag).and_then(Value::as_bool) == Some(true) {
         return true;
     }
     resolver
         .deref(schema, pointer)
-        .map(|n| n.value.get("readOnly").and_then(Value::as_bool) == Some(true))
+        .map(|n| n.value.get(flag).and_then(Value::as_bool) == Some(true))
         .unwrap_or(false)
 }
 
@@ -458,6 +463,55 @@ impl<'a> TypeBuilder<'a> {
             ty.optional()
         } else {
             ty
+        }
+    }
+
+    /// The PATCH form of a body type: a struct with required fields gets a `Patched…` twin whose
+    /// fields are all optional (drf-spectacular already writes `Patched*Request`; other specs
+    /// often reuse the PUT schema).
+    pub fn patched(&mut self, ty: TypeRef) -> TypeRef {
+        match ty {
+            TypeRef::Option(inner) => self.patched(*inner).optional(),
+            TypeRef::Named(name) => {
+                let Some(NamedType {
+                    kind: TypeKind::Struct { fields, extra },
+                    doc,
+                    ..
+                }) = self.types.get(&name).cloned()
+                else {
+                    return TypeRef::Named(name);
+                };
+                if fields.iter().all(|f| !f.required) {
+                    return TypeRef::Named(name);
+                }
+                let key = format!("patched:{name}");
+                if let Some(existing) = self.by_pointer.get(&key) {
+                    return TypeRef::Named(existing.clone());
+                }
+                let patched_name = self.claim_name(&key, &format!("Patched{name}"));
+                let fields = fields
+                    .into_iter()
+                    .map(|f| Field {
+                        ty: f.ty.optional(),
+                        required: false,
+                        ..f
+                    })
+                    .collect();
+                let doc =
+                    format!("{doc}\n\nAll fields optional: the body of a partial update (PATCH).")
+                        .trim()
+                        .to_owned();
+                self.types.insert(
+                    patched_name.clone(),
+                    NamedType {
+                        name: patched_name.clone(),
+                        doc,
+                        kind: TypeKind::Struct { fields, extra },
+                    },
+                );
+                TypeRef::Named(patched_name)
+            }
+            other => other,
         }
     }
 

@@ -1,14 +1,20 @@
-//! The one shared, non-generic piece that sends a tool's request upstream.
+//! The one shared, non-generic piece that sends a tool's request upstream: URL, credentials,
+//! forwarded caller headers, trace context, retries for idempotent methods, bounded reading, and
+//! the shaping of the answer.
 
 use std::time::{Duration, Instant};
 
-use rmcp::model::CallToolResult;
+use rmcp::model::{CallToolResult, ContentBlock};
 use tracing::Instrument;
 
 use super::auth::Credentials;
-use super::def::{ApiDef, ToolDef};
+use super::caller::{Caller, ForwardRule};
+use super::def::{ApiDef, Method, ToolDef};
 use super::outcome::{self, CallContext, Response};
 use super::request::{Body, Request};
+
+/// Longest `Retry-After` the runtime waits out itself; a longer one is reported to the caller.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 
 /// Settings of the upstream connection.
 #[derive(Debug, Clone)]
@@ -19,6 +25,10 @@ pub struct UpstreamConfig {
     pub timeout: Duration,
     /// Largest response body passed back whole.
     pub max_response_bytes: usize,
+    /// Extra attempts for idempotent requests after a transient failure.
+    pub retries: u32,
+    /// Incoming MCP request headers passed upstream (`--forward-header`).
+    pub forward: Vec<ForwardRule>,
 }
 
 /// Sends requests for every tool of one API.
@@ -55,49 +65,163 @@ impl Executor {
         self.api
     }
 
+    /// The `--forward-header` rules, for reading them off incoming requests.
+    pub fn forward_rules(&self) -> &[ForwardRule] {
+        &self.config.forward
+    }
+
     /// Sends `req` the way the generated tool `name` does (for hand-written tools that build a
     /// request from a generated input struct).
-    pub async fn call_named(&self, name: &str, req: Request) -> CallToolResult {
+    pub async fn call_named(&self, name: &str, req: Request, caller: &Caller) -> CallToolResult {
         match self.api.tools.iter().find(|t| t.name == name) {
-            Some(def) => self.call(def, req).await,
-            None => CallToolResult::error(vec![rmcp::model::ContentBlock::text(format!(
+            Some(def) => self.call(def, req, caller).await,
+            None => CallToolResult::error(vec![ContentBlock::text(format!(
                 "this server has no generated tool `{name}`"
             ))]),
         }
     }
 
-    /// Sends `req` for `tool` and shapes the answer into a tool result.
-    pub async fn call(&self, tool: &'static ToolDef, req: Request) -> CallToolResult {
+    /// Sends `req` for `tool` on behalf of `caller` and shapes the answer into a tool result.
+    /// The span is per call and starts at the root, so spans never nest across requests.
+    pub async fn call(
+        &self,
+        tool: &'static ToolDef,
+        req: Request,
+        caller: &Caller,
+    ) -> CallToolResult {
+        let (traceparent, trace_id) = caller.next_traceparent();
         let span = tracing::info_span!(
+            parent: None,
             "tool_call",
             tool = tool.name,
             method = tool.method.as_str(),
             path = tool.path,
+            trace_id = %trace_id,
             status = tracing::field::Empty,
             bytes = tracing::field::Empty,
+            attempts = tracing::field::Empty,
             ms = tracing::field::Empty,
         );
-        self.call_inner(tool, req).instrument(span).await
+        self.call_inner(tool, req, caller, traceparent)
+            .instrument(span)
+            .await
     }
 
-    async fn call_inner(&self, tool: &'static ToolDef, req: Request) -> CallToolResult {
+    async fn call_inner(
+        &self,
+        tool: &'static ToolDef,
+        req: Request,
+        caller: &Caller,
+        traceparent: String,
+    ) -> CallToolResult {
         let started = Instant::now();
         let path = fill_path(tool.path, &req.path_params);
         let ctx = CallContext {
             method: tool.method.as_str(),
             path: &path,
             credential_vars: self.credential_vars(tool),
+            forwarded: caller.forwarded.iter().map(|(h, _)| h.as_str()).collect(),
+            missing_forwarded: caller.missing.iter().map(String::as_str).collect(),
         };
-        let url = format!("{}{}", self.config.base_url.trim_end_matches('/'), path);
-        let mut url = match reqwest::Url::parse(&url) {
-            Ok(url) => url,
-            Err(err) => {
-                return outcome::transport_error(
-                    &ctx,
-                    &format!("the URL {url} is not valid: {err}"),
-                );
+        let builder = match self.request_builder(tool, &req, caller, &path, &traceparent) {
+            Ok(builder) => builder,
+            Err(what) => return outcome::transport_error(&ctx, &what),
+        };
+        let idempotent = matches!(
+            tool.method,
+            Method::Get
+                | Method::Head
+                | Method::Options
+                | Method::Put
+                | Method::Delete
+                | Method::Trace
+        );
+        let attempts_allowed = if idempotent {
+            self.config.retries + 1
+        } else {
+            1
+        };
+        let mut attempt = 0;
+        let response = loop {
+            attempt += 1;
+            let Some(this_try) = builder.try_clone() else {
+                break builder.send().await;
+            };
+            let result = this_try.send().await;
+            let wait = match &result {
+                Err(err) if err.is_connect() => Some(backoff(attempt)),
+                Ok(resp) if matches!(resp.status().as_u16(), 502..=504) => Some(backoff(attempt)),
+                Ok(resp) if resp.status().as_u16() == 429 => {
+                    retry_after(resp).filter(|d| *d <= MAX_RETRY_AFTER)
+                }
+                _ => None,
+            };
+            match wait {
+                Some(delay) if attempt < attempts_allowed => {
+                    tracing::info!(
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        "transient upstream failure; retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                _ => break result,
             }
         };
+        let span = tracing::Span::current();
+        span.record("attempts", attempt);
+        let response = match response {
+            Ok(response) => response,
+            Err(err) => return self.failed(&ctx, &err),
+        };
+        let status = response.status();
+        let headers = response.headers();
+        let is_json = headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(is_json_media_type)
+            .unwrap_or(false);
+        let retry_after_text = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let (body, truncated_from) =
+            match read_limited(response, self.config.max_response_bytes).await {
+                Ok(read) => read,
+                Err(err) => return self.failed(&ctx, &err),
+            };
+        span.record("status", status.as_u16());
+        span.record("bytes", body.len());
+        span.record("ms", started.elapsed().as_millis() as u64);
+        tracing::info!("upstream answered");
+        let resp = Response {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or(""),
+            is_json,
+            body,
+            truncated_from,
+            retry_after: retry_after_text,
+        };
+        if status.is_success() {
+            outcome::success(&resp, tool.output_schema)
+        } else {
+            outcome::http_error(&ctx, &resp)
+        }
+    }
+
+    /// Everything but sending: URL, query, headers (parameters, credentials, forwarded caller
+    /// headers, trace context) and body.
+    fn request_builder(
+        &self,
+        tool: &'static ToolDef,
+        req: &Request,
+        caller: &Caller,
+        path: &str,
+        traceparent: &str,
+    ) -> Result<reqwest::RequestBuilder, String> {
+        let url = format!("{}{}", self.config.base_url.trim_end_matches('/'), path);
+        let mut url = reqwest::Url::parse(&url)
+            .map_err(|err| format!("the URL {url} is not valid: {err}"))?;
         let applied = self.credentials.apply(tool.security);
         if !req.query.is_empty() || !applied.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -109,17 +233,32 @@ impl Executor {
             }
         }
         let mut builder = self.client.request(tool.method.to_http(), url);
-        let credential_headers = applied.headers.iter().map(|h| (h, true));
-        for ((name, value), secret) in req
+        let forwarded_names: Vec<String> = caller
+            .forwarded
+            .iter()
+            .map(|(h, _)| h.to_ascii_lowercase())
+            .collect();
+        // A forwarded caller header replaces a static credential sent in the same header.
+        let credentials = applied
             .headers
             .iter()
-            .map(|h| (h, false))
-            .chain(credential_headers)
-        {
-            match header(name, value, secret) {
-                Ok((name, value)) => builder = builder.header(name, value),
-                Err(what) => return outcome::transport_error(&ctx, &what),
-            }
+            .filter(|(h, _)| !forwarded_names.contains(&h.to_ascii_lowercase()));
+        let mut all: Vec<(&str, &str, bool)> = req
+            .headers
+            .iter()
+            .map(|(h, v)| (*h, v.as_str(), false))
+            .collect();
+        all.extend(credentials.map(|(h, v)| (*h, v.as_str(), true)));
+        all.extend(
+            caller
+                .forwarded
+                .iter()
+                .map(|(h, v)| (h.as_str(), v.as_str(), true)),
+        );
+        all.push(("traceparent", traceparent, false));
+        for (name, value, secret) in all {
+            let (name, value) = header(name, value, secret)?;
+            builder = builder.header(name, value);
         }
         let cookies: Vec<String> = req
             .cookies
@@ -128,7 +267,8 @@ impl Executor {
             .map(|(name, value)| format!("{name}={value}"))
             .collect();
         if !cookies.is_empty() {
-            builder = builder.header(reqwest::header::COOKIE, cookies.join("; "));
+            let (name, value) = header("cookie", &cookies.join("; "), !applied.cookies.is_empty())?;
+            builder = builder.header(name, value);
         }
         match &req.body {
             Some(Body::Json(media_type, value)) => {
@@ -136,43 +276,14 @@ impl Executor {
                     .header(reqwest::header::CONTENT_TYPE, *media_type)
                     .body(value.to_string());
             }
+            Some(Body::Form(media_type, value)) => {
+                builder = builder
+                    .header(reqwest::header::CONTENT_TYPE, *media_type)
+                    .body(form_encode(value));
+            }
             None => {}
         }
-        let builder = builder.header(reqwest::header::ACCEPT, "application/json, */*;q=0.5");
-
-        let response = match builder.send().await {
-            Ok(response) => response,
-            Err(err) => return self.failed(&ctx, &err),
-        };
-        let status = response.status();
-        let is_json = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(is_json_media_type)
-            .unwrap_or(false);
-        let (body, truncated_from) =
-            match read_limited(response, self.config.max_response_bytes).await {
-                Ok(read) => read,
-                Err(err) => return self.failed(&ctx, &err),
-            };
-        let span = tracing::Span::current();
-        span.record("status", status.as_u16());
-        span.record("bytes", body.len());
-        span.record("ms", started.elapsed().as_millis() as u64);
-        tracing::info!("upstream answered");
-        let resp = Response {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or(""),
-            is_json,
-            body,
-            truncated_from,
-        };
-        if status.is_success() {
-            outcome::success(&resp)
-        } else {
-            outcome::http_error(&ctx, &resp)
-        }
+        Ok(builder.header(reqwest::header::ACCEPT, "application/json, */*;q=0.5"))
     }
 
     fn failed(&self, ctx: &CallContext<'_>, err: &reqwest::Error) -> CallToolResult {
@@ -208,6 +319,21 @@ impl Executor {
     }
 }
 
+/// 200 ms, 400 ms, 800 ms, … capped at 5 s.
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis((200u64 << attempt.saturating_sub(1).min(5)).min(5000))
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not waited for).
+fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
+    let text = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?;
+    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
 /// A header ready to send. Credentials are marked sensitive, so the HTTP stack never logs them.
 fn header(
     name: &str,
@@ -225,6 +351,38 @@ fn header(
     })?;
     header_value.set_sensitive(secret);
     Ok((header_name, header_value))
+}
+
+/// `application/x-www-form-urlencoded` of a flat object: arrays repeat the key, nested objects
+/// are sent as JSON text, nulls are left out.
+fn form_encode(value: &serde_json::Value) -> String {
+    // The URL crate's query serializer is the form-urlencoded serializer.
+    let Ok(mut scratch) = reqwest::Url::parse("http://form.invalid/") else {
+        return String::new();
+    };
+    {
+        let mut pairs = scratch.query_pairs_mut();
+        if let serde_json::Value::Object(map) = value {
+            for (key, item) in map {
+                let items = match item {
+                    serde_json::Value::Array(items) => items.iter().collect(),
+                    other => vec![other],
+                };
+                for item in items {
+                    match item {
+                        serde_json::Value::Null => {}
+                        serde_json::Value::String(s) => {
+                            pairs.append_pair(key, s);
+                        }
+                        other => {
+                            pairs.append_pair(key, &other.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    scratch.query().unwrap_or_default().to_owned()
 }
 
 /// Replaces each `{name}` of the template with its encoded value.
@@ -307,5 +465,18 @@ mod tests {
         assert!(is_json_media_type("application/json; charset=utf-8"));
         assert!(is_json_media_type("application/problem+json"));
         assert!(!is_json_media_type("text/html"));
+    }
+
+    #[test]
+    fn forms_repeat_arrays_and_skip_nulls() {
+        let body = serde_json::json!({"name": "a b", "tags": ["x", "y"], "n": 2, "gone": null});
+        assert_eq!(form_encode(&body), "name=a+b&tags=x&tags=y&n=2");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1), Duration::from_millis(200));
+        assert_eq!(backoff(2), Duration::from_millis(400));
+        assert_eq!(backoff(30), Duration::from_millis(5000));
     }
 }

@@ -5,9 +5,11 @@
 //! shaping the result, speaking MCP — lives here, once, and is not generic over the tools.
 pub mod args;
 pub mod auth;
+pub mod caller;
 pub mod cli;
 pub mod def;
 pub mod executor;
 pub mod outcome;
 pub mod request;
 pub mod server;
+pub mod validate;

@@ -6,6 +6,8 @@
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::Value;
 
+use super::validate;
+
 /// Longest piece of an upstream error body quoted back.
 const QUOTE_LIMIT: usize = 2048;
 
@@ -22,11 +24,18 @@ pub struct Response {
     pub body: Vec<u8>,
     /// Full size when the body was cut at the limit.
     pub truncated_from: Option<u64>,
+    /// The `Retry-After` header, if any.
+    pub retry_after: Option<String>,
 }
 
 /// A 2xx answer: JSON becomes structured content (objects as-is, anything else under `result`)
-/// plus the same JSON as text; anything else is text.
-pub fn success(resp: &Response) -> CallToolResult {
+/// plus the same JSON as text; anything else is text. With an output schema, structured content
+/// that does not fit it is withheld (clients would reject the whole result) and the body comes
+/// back as text with a note: a successful call stays a success.
+pub fn success(resp: &Response, output_schema: Option<&str>) -> CallToolResult {
+    let schema = output_schema.and_then(|s| serde_json::from_str::<Value>(s).ok());
+    // A declared output schema obliges every success to carry structured content.
+    let placeholder = || schema.as_ref().map(|_| serde_json::json!({}));
     if let Some(total) = resp.truncated_from {
         let note = format!(
             "The upstream answered {} {} with a body of {} bytes, over this server's limit of {} bytes; \
@@ -37,34 +46,50 @@ pub fn success(resp: &Response) -> CallToolResult {
             resp.body.len(),
             String::from_utf8_lossy(&resp.body)
         );
-        return CallToolResult::success(vec![ContentBlock::text(note)]);
+        let mut result = CallToolResult::success(vec![ContentBlock::text(note)]);
+        result.structured_content = placeholder();
+        return result;
     }
     if resp.body.is_empty() {
-        return CallToolResult::success(vec![ContentBlock::text(format!(
+        let mut result = CallToolResult::success(vec![ContentBlock::text(format!(
             "The upstream answered {} {} with no body.",
             resp.status, resp.reason
         ))]);
+        result.structured_content = placeholder();
+        return result;
     }
     let parsed = if resp.is_json {
         serde_json::from_slice::<Value>(&resp.body).ok()
     } else {
         None
     };
-    match parsed {
-        Some(value) => {
-            let text = value.to_string();
-            let structured = match value {
-                Value::Object(_) => value,
-                other => serde_json::json!({ "result": other }),
-            };
-            let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-            result.structured_content = Some(structured);
-            result
-        }
-        None => CallToolResult::success(vec![ContentBlock::text(
+    let Some(value) = parsed else {
+        let mut result = CallToolResult::success(vec![ContentBlock::text(
             String::from_utf8_lossy(&resp.body).into_owned(),
-        )]),
+        )]);
+        result.structured_content = placeholder();
+        return result;
+    };
+    let text = value.to_string();
+    let structured = match value {
+        Value::Object(_) => value,
+        other => serde_json::json!({ "result": other }),
+    };
+    if let Some(schema) = &schema {
+        if let Err(misfit) = validate::check(&structured, schema) {
+            tracing::warn!(%misfit, "upstream answer does not match its own response schema");
+            let note = format!(
+                "Note: the upstream's answer does not match the response schema it publishes ({misfit}), \
+                 so it is given as text only.\n{text}"
+            );
+            let mut result = CallToolResult::success(vec![ContentBlock::text(note)]);
+            result.structured_content = placeholder();
+            return result;
+        }
     }
+    let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+    result.structured_content = Some(structured);
+    result
 }
 
 /// Context for explaining a failed call.
@@ -76,6 +101,10 @@ pub struct CallContext<'a> {
     pub path: &'a str,
     /// Environment variables of the credentials this operation accepts, with whether each is set.
     pub credential_vars: Vec<(&'a str, bool)>,
+    /// Upstream headers forwarded from the caller's request.
+    pub forwarded: Vec<&'a str>,
+    /// Configured forwarded headers the caller's request did not have.
+    pub missing_forwarded: Vec<&'a str>,
 }
 
 /// A non-2xx answer.
@@ -107,9 +136,25 @@ pub fn http_error(ctx: &CallContext<'_>, resp: &Response) -> CallToolResult {
                 };
                 text.push_str(&format!(" Credential variable {var} {state}."));
             }
+            for header in &ctx.forwarded {
+                text.push_str(&format!(
+                    " The caller's {header} header was forwarded; the upstream refused it."
+                ));
+            }
+            for header in &ctx.missing_forwarded {
+                text.push_str(&format!(
+                    " The caller's request had no {header} header to forward."
+                ));
+            }
         }
+        409 | 422 => text.push_str(" The upstream refused the request in its current state."),
         404 => text.push_str(" The resource was not found: check the identifiers in the path."),
-        429 => text.push_str(" The upstream is rate limiting; try again later."),
+        429 => match &resp.retry_after {
+            Some(after) => text.push_str(&format!(
+                " The upstream is rate limiting; it asks to retry after {after} s."
+            )),
+            None => text.push_str(" The upstream is rate limiting; try again later."),
+        },
         500..=599 => {
             text.push_str(" The upstream failed; this is not a problem with the arguments.")
         }
@@ -184,6 +229,7 @@ mod tests {
             is_json: true,
             body: body.as_bytes().to_vec(),
             truncated_from: None,
+            retry_after: None,
         }
     }
 
@@ -195,12 +241,12 @@ mod tests {
 
     #[test]
     fn json_lists_are_wrapped_objects_are_not() {
-        let list = success(&resp(200, "[1,2]"));
+        let list = success(&resp(200, "[1,2]"), None);
         assert_eq!(
             list.structured_content,
             Some(serde_json::json!({"result": [1, 2]}))
         );
-        let obj = success(&resp(200, r#"{"a":1}"#));
+        let obj = success(&resp(200, r#"{"a":1}"#), None);
         assert_eq!(obj.structured_content, Some(serde_json::json!({"a": 1})));
         assert_eq!(obj.is_error, Some(false));
     }
@@ -211,6 +257,8 @@ mod tests {
             method: "POST",
             path: "/p/",
             credential_vars: vec![],
+            forwarded: vec![],
+            missing_forwarded: vec![],
         };
         let r = http_error(
             &ctx,
@@ -230,6 +278,8 @@ mod tests {
             method: "GET",
             path: "/me/",
             credential_vars: vec![("X_TOKEN", false)],
+            forwarded: vec![],
+            missing_forwarded: vec!["authorization"],
         };
         let r = http_error(
             &ctx,
@@ -240,6 +290,39 @@ mod tests {
         );
         let t = text(&r);
         assert!(t.contains("X_TOKEN is not set") && t.contains("401"), "{t}");
+        assert!(t.contains("no authorization header to forward"), "{t}");
+    }
+
+    #[test]
+    fn answers_that_break_their_schema_stay_successes() {
+        let schema = r#"{"type": "object", "properties": {"slug": {"type": ["string", "null"]}}}"#;
+        let fits = success(&resp(200, r#"{"slug": "o-brien-ñ"}"#), Some(schema));
+        assert_eq!(
+            fits.structured_content,
+            Some(serde_json::json!({"slug": "o-brien-ñ"}))
+        );
+        let breaks = success(&resp(200, r#"{"slug": 7}"#), Some(schema));
+        assert_eq!(breaks.is_error, Some(false));
+        assert_eq!(breaks.structured_content, Some(serde_json::json!({})));
+        assert!(
+            text(&breaks).contains("does not match the response schema"),
+            "{}",
+            text(&breaks)
+        );
+    }
+
+    #[test]
+    fn rate_limits_report_retry_after() {
+        let ctx = CallContext {
+            method: "GET",
+            path: "/p/",
+            credential_vars: vec![],
+            forwarded: vec![],
+            missing_forwarded: vec![],
+        };
+        let mut r = resp(429, "");
+        r.retry_after = Some("30".into());
+        assert!(text(&http_error(&ctx, &r)).contains("retry after 30 s"));
     }
 
     #[test]

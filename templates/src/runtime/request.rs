@@ -38,6 +38,8 @@ pub enum QueryStyle {
 pub enum Body {
     /// `application/json` (or another JSON media type).
     Json(&'static str, Value),
+    /// `application/x-www-form-urlencoded`, from a flat object.
+    Form(&'static str, Value),
 }
 
 /// One upstream request, before the base URL and credentials are added.
@@ -133,6 +135,24 @@ impl Request {
         })?;
         if !value.is_null() {
             self.body = Some(Body::Json(media_type, value));
+        }
+        Ok(())
+    }
+}
+
+impl Request {
+    /// Sets a form-urlencoded body; a `None` body sends no body.
+    pub fn form_body<T: Serialize + ?Sized>(
+        &mut self,
+        media_type: &'static str,
+        value: &T,
+    ) -> Result<(), ArgsError> {
+        let value = serde_json::to_value(value).map_err(|err| ArgsError {
+            field: "body".to_owned(),
+            message: err.to_string(),
+        })?;
+        if !value.is_null() {
+            self.body = Some(Body::Form(media_type, value));
         }
         Ok(())
     }

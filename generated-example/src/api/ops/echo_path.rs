@@ -25,6 +25,24 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+/// The JSON Schema advertised for the structured result (relaxed: types only).
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "value": {
+      "type": [
+        "string",
+        "null"
+      ]
+    },
+    "raw_uri": {
+      "type": [
+        "string",
+        "null"
+      ]
+    }
+  }
+}"#;
 /// Lays a typed input out as the upstream request.
 pub fn request(input: &EchoPathInput) -> ::std::result::Result<Request, ArgsError> {
     let mut req = Request::default();

@@ -13,6 +13,7 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use rmcp::ServiceExt;
 
 use super::auth::Credentials;
+use super::caller::ForwardRule;
 use super::def::ApiDef;
 use super::executor::{Executor, UpstreamConfig};
 use super::server::{CustomTool, McpServer};
@@ -52,6 +53,21 @@ pub struct Options {
     /// (loopback origins are always accepted; any other `Origin` is refused).
     #[arg(long = "allowed-origin")]
     pub allowed_origins: Vec<String>,
+    /// Pass this header of each incoming MCP HTTP request upstream (`NAME`, or
+    /// `INCOMING:UPSTREAM`); repeatable. It replaces a static credential in the same header.
+    /// Off by default: see the README on token passthrough before using it.
+    #[arg(long = "forward-header")]
+    pub forward_headers: Vec<ForwardRule>,
+    /// Demand `Authorization: Bearer <value of VAR>` on the HTTP endpoint (401 otherwise).
+    #[arg(long, value_name = "VAR")]
+    pub require_bearer_env: Option<String>,
+    /// Extra attempts for idempotent requests (GET, PUT, DELETE) after a connect error, a
+    /// 502/503/504, or a 429 with a short Retry-After.
+    #[arg(long, default_value_t = 2)]
+    pub retries: u32,
+    /// Largest MCP HTTP request body accepted, in bytes (413 beyond).
+    #[arg(long, default_value_t = 1024 * 1024)]
+    pub max_request_bytes: usize,
 }
 
 /// Runs the server for `api` with the process's arguments and environment.
@@ -164,6 +180,8 @@ pub async fn run(
         base_url,
         timeout,
         max_response_bytes: options.max_response_bytes,
+        retries: options.retries,
+        forward: options.forward_headers.clone(),
     };
     let executor = Executor::new(api, config, credentials)
         .map_err(|err| RunError::Setup(format!("cannot build the HTTP client: {err}")))?;
@@ -209,15 +227,48 @@ async fn serve_http(server: McpServer, options: &Options) -> Result<(), RunError
         .with_allowed_origins(origins)
         .with_legacy_session_mode(false)
         .with_json_response(true)
+        .with_max_request_body_bytes(options.max_request_bytes)
         .with_cancellation_token(shutdown.clone());
     let service = StreamableHttpService::new(
         move || Ok(server.clone()),
         Arc::new(LocalSessionManager::default()),
         config,
     );
+    let mcp = axum::Router::new().fallback_service(service);
+    let mcp = match &options.require_bearer_env {
+        Some(var) => {
+            let expected = std::env::var(var)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    RunError::Config(format!(
+                        "--require-bearer-env {var}: the variable is not set"
+                    ))
+                })?;
+            let expected = Arc::new(format!("Bearer {expected}"));
+            mcp.layer(axum::middleware::from_fn(
+                move |request: axum::extract::Request, next: axum::middleware::Next| {
+                    let expected = expected.clone();
+                    async move {
+                        let given = request
+                            .headers()
+                            .get(axum::http::header::AUTHORIZATION)
+                            .map(|v| v.as_bytes())
+                            .unwrap_or_default();
+                        if constant_time_eq(given, expected.as_bytes()) {
+                            next.run(request).await
+                        } else {
+                            unauthorized()
+                        }
+                    }
+                },
+            ))
+        }
+        None => mcp,
+    };
     let router = axum::Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
-        .nest_service("/mcp", service);
+        .nest("/mcp", mcp);
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|err| RunError::Io(format!("cannot listen on {}: {err}", options.listen)))?;
@@ -236,6 +287,30 @@ async fn serve_http(server: McpServer, options: &Options) -> Result<(), RunError
         })
         .await
         .map_err(|err| RunError::Io(format!("HTTP server failed: {err}")))
+}
+
+/// Compares without stopping at the first difference, so timing does not leak the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn unauthorized() -> axum::response::Response {
+    let mut response = axum::response::Response::new(axum::body::Body::from(
+        "{\"error\":\"this MCP endpoint requires Authorization: Bearer <token>\"}",
+    ));
+    *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+    response.headers_mut().insert(
+        axum::http::header::WWW_AUTHENTICATE,
+        axum::http::HeaderValue::from_static("Bearer"),
+    );
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 async fn shutdown_signal() {

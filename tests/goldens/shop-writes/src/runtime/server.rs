@@ -15,6 +15,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
+use super::caller::Caller;
 use super::def::{ApiDef, Method, ToolDef};
 use super::executor::Executor;
 
@@ -27,8 +28,8 @@ pub type ToolFuture = Pin<Box<dyn Future<Output = CallToolResult> + Send + 'stat
 pub struct CustomTool {
     /// How the tool is listed.
     pub tool: Tool,
-    /// Called with the executor and the raw arguments.
-    pub handler: Arc<dyn Fn(Arc<Executor>, JsonObject) -> ToolFuture + Send + Sync>,
+    /// Called with the executor, the caller (forwarded headers, trace context) and the raw arguments.
+    pub handler: Arc<dyn Fn(Arc<Executor>, Caller, JsonObject) -> ToolFuture + Send + Sync>,
 }
 
 impl CustomTool {
@@ -40,7 +41,7 @@ impl CustomTool {
         handler: F,
     ) -> Result<Self, BadSchema>
     where
-        F: Fn(Arc<Executor>, JsonObject) -> Fut + Send + Sync + 'static,
+        F: Fn(Arc<Executor>, Caller, JsonObject) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = CallToolResult> + Send + 'static,
     {
         let schema: JsonObject = serde_json::from_str(input_schema).map_err(|err| BadSchema {
@@ -50,7 +51,9 @@ impl CustomTool {
         let tool = Tool::new(name, description, Arc::new(schema));
         Ok(CustomTool {
             tool,
-            handler: Arc::new(move |executor, args| Box::pin(handler(executor, args))),
+            handler: Arc::new(move |executor, caller, args| {
+                Box::pin(handler(executor, caller, args))
+            }),
         })
     }
 }
@@ -144,6 +147,13 @@ fn describe(def: &'static ToolDef) -> Result<Tool, BadSchema> {
     })?;
     let mut tool = Tool::new(def.name, def.description, Arc::new(schema));
     tool.title = Some(def.title.to_owned());
+    if let Some(output) = def.output_schema {
+        let output: JsonObject = serde_json::from_str(output).map_err(|err| BadSchema {
+            tool: def.name,
+            message: format!("its output schema is invalid: {err}"),
+        })?;
+        tool = tool.with_raw_output_schema(Arc::new(output));
+    }
     Ok(tool.with_annotations(annotations(def)))
 }
 
@@ -194,9 +204,16 @@ impl ServerHandler for McpServer {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let api = self.api();
+        // Over HTTP, rmcp puts the incoming request's head in the extensions; stdio has none.
+        let caller = match context.extensions.get::<http::request::Parts>() {
+            Some(parts) => {
+                Caller::from_headers(self.inner.executor.forward_rules(), &parts.headers)
+            }
+            None => Caller::default(),
+        };
         let Some(&target) = self.inner.by_name.get(request.name.as_ref()) else {
             return Err(ErrorData::invalid_params(
                 format!("unknown tool `{}`", request.name),
@@ -208,7 +225,7 @@ impl ServerHandler for McpServer {
             Target::Generated(index) => {
                 let def = &api.tools[index];
                 match (def.build)(args) {
-                    Ok(req) => self.inner.executor.call(def, req).await,
+                    Ok(req) => self.inner.executor.call(def, req, &caller).await,
                     Err(err) => {
                         tracing::info!(tool = def.name, field = %err.field, "rejected arguments");
                         invalid_arguments(def.name, &err)
@@ -217,7 +234,7 @@ impl ServerHandler for McpServer {
             }
             Target::Custom(index) => {
                 let custom = &self.inner.custom[index];
-                (custom.handler)(self.inner.executor.clone(), args).await
+                (custom.handler)(self.inner.executor.clone(), caller, args).await
             }
         };
         Ok(result.into())

@@ -38,6 +38,9 @@ pub struct ToolDef {
     pub path: &'static str,
     /// JSON Schema of the arguments (an object schema), written by the generator.
     pub input_schema: &'static str,
+    /// JSON Schema of the structured result, from the first 2xx JSON response (relaxed to what
+    /// real data honours); `None` when the response has no JSON schema or it is too large.
+    pub output_schema: Option<&'static str>,
     /// Security requirements: any one alternative (all of its schemes) suffices; an empty
     /// alternative means anonymous access is allowed.
     pub security: &'static [&'static [&'static str]],

@@ -26,6 +26,36 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+/// The JSON Schema advertised for the structured result (relaxed: types only).
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "id": {
+      "type": [
+        "integer",
+        "null"
+      ]
+    },
+    "name": {
+      "type": [
+        "string",
+        "null"
+      ]
+    },
+    "tag": {
+      "type": [
+        "string",
+        "null"
+      ]
+    },
+    "status": {
+      "type": [
+        "string",
+        "null"
+      ]
+    }
+  }
+}"#;
 /// Lays a typed input out as the upstream request.
 pub fn request(input: &GetPetInput) -> ::std::result::Result<Request, ArgsError> {
     let mut req = Request::default();

@@ -45,6 +45,42 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+/// The JSON Schema advertised for the structured result (relaxed: types only).
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "raw_query": {
+      "type": [
+        "string",
+        "null"
+      ]
+    },
+    "query": {
+      "type": [
+        "object",
+        "null"
+      ],
+      "additionalProperties": {
+        "type": [
+          "array",
+          "null"
+        ],
+        "items": {
+          "type": [
+            "string",
+            "null"
+          ]
+        }
+      }
+    },
+    "request_tag": {
+      "type": [
+        "string",
+        "null"
+      ]
+    }
+  }
+}"#;
 /// Lays a typed input out as the upstream request.
 pub fn request(input: &EchoQueryInput) -> ::std::result::Result<Request, ArgsError> {
     let mut req = Request::default();

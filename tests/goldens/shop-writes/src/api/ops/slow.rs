@@ -26,6 +26,18 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+/// The JSON Schema advertised for the structured result (relaxed: types only).
+pub const OUTPUT_SCHEMA: &str = r#"{
+  "type": "object",
+  "properties": {
+    "slept": {
+      "type": [
+        "integer",
+        "null"
+      ]
+    }
+  }
+}"#;
 /// Lays a typed input out as the upstream request.
 pub fn request(input: &SlowInput) -> ::std::result::Result<Request, ArgsError> {
     let mut req = Request::default();
