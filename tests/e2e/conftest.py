@@ -18,6 +18,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,9 +84,9 @@ def _django_env(db_path: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def upstream(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    tmp = tmp_path_factory.mktemp("upstream")
+@contextmanager
+def django_upstream(tmp: Path) -> Iterator[Upstream]:
+    """The example app seeded into its own database under `tmp`, served by gunicorn."""
     db_path = tmp / "shop.sqlite3"
     log_path = tmp / "gunicorn.log"
     env = _django_env(db_path)
@@ -139,6 +141,20 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Any:
     finally:
         stop_process(proc)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def upstream(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The shared, read-only upstream: tests must not change its data."""
+    with django_upstream(tmp_path_factory.mktemp("upstream")) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def writable_upstream(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A separate upstream for tests that write, so the shared one keeps its seeded data."""
+    with django_upstream(tmp_path_factory.mktemp("writable")) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")

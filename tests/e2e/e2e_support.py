@@ -22,6 +22,8 @@ import anyio
 import yaml
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters, get_default_environment, stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_DIR = REPO_ROOT / "example"
@@ -179,8 +181,9 @@ class McpLauncher:
         timeout: float | None = None,
         base_url_via_env: bool = False,
         extra_env: dict[str, str] | None = None,
+        extra_args: list[str] | None = None,
     ) -> tuple[list[str], dict[str, str]]:
-        args: list[str] = []
+        args: list[str] = list(extra_args or [])
         env: dict[str, str] = dict(extra_env or {})
         url = self.base_url if base_url is None else base_url
         if base_url_via_env:
@@ -195,7 +198,8 @@ class McpLauncher:
         return args, env
 
     @asynccontextmanager
-    async def connect(self, **options: Any) -> AsyncIterator[Client]:
+    async def connect(self, headers: dict[str, str] | None = None, **options: Any) -> AsyncIterator[Client]:
+        """Starts the server and connects; `headers` go on every MCP HTTP request (http only)."""
         args, env = self.command(**options)
         n = next(_counter)
         stderr_path = self.log_dir / f"mcp-{self.transport}-{self.mode}-{n}.stderr.log"
@@ -221,9 +225,11 @@ class McpLauncher:
                 )
                 try:
                     await self._wait_listening(proc, port, stderr_path)
-                    async with Client(
-                        f"http://127.0.0.1:{port}/mcp", mode=self.mode, read_timeout_seconds=CLIENT_READ_TIMEOUT
-                    ) as client:
+                    url = f"http://127.0.0.1:{port}/mcp"
+                    server = (
+                        streamable_http_client(url, http_client=create_mcp_http_client(headers=headers)) if headers else url
+                    )
+                    async with Client(server, mode=self.mode, read_timeout_seconds=CLIENT_READ_TIMEOUT) as client:
                         yield client
                 finally:
                     stop_process(proc)
