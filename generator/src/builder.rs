@@ -173,3 +173,8 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), BuildError> {
 pub fn runtime_dependencies() -> String {
     emit::runtime::dependencies()
 }
+
+/// The `[features]` such a crate declares so the runtime's optional parts can be turned on.
+pub fn runtime_features() -> String {
+    emit::runtime::features()
+}

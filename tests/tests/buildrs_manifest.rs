@@ -1,16 +1,16 @@
-//! A crate using build.rs mode must list the runtime's dependencies itself; the example's list
-//! must be exactly what `spec2mcp::builder::runtime_dependencies()` says, so the two cannot drift.
+//! A crate using build.rs mode must list the runtime's dependencies and features itself; the
+//! example's lists must be exactly what `spec2mcp::builder` says, so the two cannot drift.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-fn dependency_lines(toml: &str) -> BTreeSet<String> {
+fn table_lines(toml: &str, header: &str) -> BTreeSet<String> {
     let mut inside = false;
     let mut out = BTreeSet::new();
     for line in toml.lines() {
         let line = line.trim();
         if line.starts_with('[') {
-            inside = line == "[dependencies]";
+            inside = line == header;
             continue;
         }
         if inside && !line.is_empty() && !line.starts_with('#') {
@@ -21,14 +21,16 @@ fn dependency_lines(toml: &str) -> BTreeSet<String> {
 }
 
 #[test]
-fn example_lists_exactly_the_runtime_dependencies() {
+fn example_lists_exactly_the_runtime_dependencies_and_features() {
     let manifest =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../example/buildrs-server/Cargo.toml");
     let text = std::fs::read_to_string(manifest).expect("example/buildrs-server/Cargo.toml");
-    let wanted = dependency_lines(&format!(
-        "[dependencies]\n{}",
-        spec2mcp::builder::runtime_dependencies()
-    ));
-    assert!(!wanted.is_empty());
-    assert_eq!(dependency_lines(&text), wanted);
+    for (header, wanted) in [
+        ("[dependencies]", spec2mcp::builder::runtime_dependencies()),
+        ("[features]", spec2mcp::builder::runtime_features()),
+    ] {
+        let wanted = table_lines(&format!("{header}\n{wanted}"), header);
+        assert!(!wanted.is_empty(), "{header}");
+        assert_eq!(table_lines(&text, header), wanted, "{header}");
+    }
 }

@@ -17,10 +17,11 @@ pub fn cargo_toml(api: &Api, info: &CrateInfo) -> String {
         "\n# A standalone crate: its own workspace, wherever it is placed.\n[workspace]\n"
     };
     format!(
-        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = \"{description}\"\n\n# The runtime's unit tests run in spec2mcp's own repository, not in every generated crate.\n[lib]\ntest = false\ndoctest = false\n\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n\n[dependencies]\n{deps}{workspace}",
+        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = \"{description}\"\n\n# The runtime's unit tests run in spec2mcp's own repository, not in every generated crate.\n[lib]\ntest = false\ndoctest = false\n\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n\n[dependencies]\n{deps}\n[features]\n{features}{workspace}",
         header = info.header("#", true),
         name = info.package,
         deps = super::runtime::dependencies(),
+        features = super::runtime::features(),
     )
 }
 

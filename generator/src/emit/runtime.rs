@@ -20,6 +20,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "outcome.rs",
     "request.rs",
     "server.rs",
+    "telemetry.rs",
     "validate.rs",
 );
 
@@ -27,12 +28,22 @@ const TEMPLATE_MANIFEST: &str = include_str!("../../../templates/Cargo.toml");
 
 /// The `[dependencies]` table of the runtime, as written in `templates/Cargo.toml`.
 pub fn dependencies() -> String {
+    table("[dependencies]")
+}
+
+/// The `[features]` table of the runtime (the optional `otlp` export).
+pub fn features() -> String {
+    table("[features]")
+}
+
+/// The lines of one table of `templates/Cargo.toml`, comments left out.
+fn table(header: &str) -> String {
     let mut out = String::new();
     let mut inside = false;
     for line in TEMPLATE_MANIFEST.lines() {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
-            inside = trimmed == "[dependencies]";
+            inside = trimmed == header;
             continue;
         }
         if inside && !trimmed.is_empty() && !trimmed.starts_with('#') {
@@ -69,5 +80,6 @@ mod tests {
         assert!(deps.contains("rmcp = "));
         assert!(deps.contains("reqwest = "));
         assert!(!deps.contains("[package]"));
+        assert!(features().starts_with("otlp = "), "{}", features());
     }
 }

@@ -13,4 +13,5 @@ pub mod executor;
 pub mod outcome;
 pub mod request;
 pub mod server;
+pub mod telemetry;
 pub mod validate;

@@ -78,7 +78,10 @@ pub fn main(api: &'static ApiDef) -> ExitCode {
 /// Like [`main`], serving hand-written tools beside the generated ones.
 pub fn main_with(api: &'static ApiDef, custom: Vec<CustomTool>) -> ExitCode {
     let options = Options::parse();
-    init_logging();
+    // reqwest is built without a bundled TLS provider; install ring's once, before anything
+    // (the OTLP exporter included) opens a connection.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _telemetry = super::telemetry::init(api.name);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -96,17 +99,6 @@ pub fn main_with(api: &'static ApiDef, custom: Vec<CustomTool>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Logs go to stderr only: in stdio mode stdout is the protocol.
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
 }
 
 /// Errors that stop the server.
@@ -166,8 +158,6 @@ pub async fn run(
             RunError::Config(format!("timeout {timeout} s is not a positive duration"))
         })?;
 
-    // reqwest is built without a bundled TLS provider; install ring's once for https upstreams.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let credentials = Credentials::from_env(api.security_schemes);
     tracing::info!(
         server = api.name,

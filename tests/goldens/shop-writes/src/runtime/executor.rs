@@ -90,19 +90,20 @@ impl Executor {
         req: Request,
         caller: &Caller,
     ) -> CallToolResult {
-        let (traceparent, trace_id) = caller.next_traceparent();
         let span = tracing::info_span!(
             parent: None,
             "tool_call",
             tool = tool.name,
             method = tool.method.as_str(),
             path = tool.path,
-            trace_id = %trace_id,
+            trace_id = tracing::field::Empty,
             status = tracing::field::Empty,
             bytes = tracing::field::Empty,
             attempts = tracing::field::Empty,
             ms = tracing::field::Empty,
         );
+        let (traceparent, trace_id) = super::telemetry::link(&span, caller);
+        span.record("trace_id", trace_id.as_str());
         self.call_inner(tool, req, caller, traceparent)
             .instrument(span)
             .await
