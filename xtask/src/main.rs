@@ -92,6 +92,13 @@ fn demo(root: &Path) -> Result<(), String> {
 /// Django app with the real Python MCP client, and the MCP conformance suite.
 fn test(root: &Path) -> Result<(), String> {
     let python = python::venv(root)?;
+    // The example server with its optional OTLP export, kept beside the plain build.
+    run(cargo()
+        .current_dir(root)
+        .args(["build", "-p", "shop-mcp", "--features", "otlp"]))?;
+    let debug = root.join("target/debug");
+    std::fs::copy(debug.join("shop-mcp"), debug.join("shop-mcp-otlp"))
+        .map_err(|e| format!("cannot copy the otlp build: {e}"))?;
     run(cargo().current_dir(root).args([
         "build",
         "-p",
