@@ -128,7 +128,16 @@ pub fn readme(api: &Api, info: &CrateInfo) -> String {
             s.env_var, s.name
         ));
     }
-    out.push_str("| `RUST_LOG` | Log filter; logs go to stderr (default `info,rmcp=warn`) |\n\n");
+    out.push_str(concat!(
+        "| `--transport http --listen ADDR` | Streamable HTTP at `/mcp` (and `GET /healthz`) instead of stdio |\n",
+        "| `--allowed-host` / `--allowed-origin` | Accept more than loopback `Host` / `Origin` values over HTTP |\n",
+        "| `--forward-header NAME[:UPSTREAM]` | Pass the caller's HTTP header upstream (per-user credentials; off by default) |\n",
+        "| `--require-bearer-env VAR` | Demand `Authorization: Bearer <value of VAR>` on `/mcp` |\n",
+        "| `--retries N` | Extra attempts for idempotent requests after transient failures (default 2) |\n",
+        "| `--max-response-bytes` / `--max-request-bytes` | Size limits (default 1 MiB each) |\n",
+        "| `OTEL_EXPORTER_OTLP_ENDPOINT` | Where spans go when built with `--features otlp` |\n",
+        "| `RUST_LOG` | Log filter; logs go to stderr (default `info,rmcp=warn`) |\n\n",
+    ));
     out.push_str("Credentials are read from the environment only and never logged.\n\n");
     out.push_str(&format!(
         "## Tools ({})\n\n| Tool | Operation | Description |\n|---|---|---|\n",
