@@ -106,6 +106,8 @@ fn test(root: &Path) -> Result<(), String> {
         "-p",
         "shop-mcp",
         "-p",
+        "shop-writes-mcp",
+        "-p",
         "buildrs-server",
     ]))?;
     run(cargo().current_dir(root).args(["test", "--workspace"]))?;
