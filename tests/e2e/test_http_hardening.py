@@ -100,6 +100,14 @@ def test_origin_host_body_limit_and_health(http_server):
     assert server.get("/healthz") == (200, b"ok")
 
 
+def test_malformed_bodies_get_json_rpc_errors(http_server):
+    server = http_server()
+    status, _, answer = server.post(b'{"jsonrpc":')
+    assert status == 400 and json.loads(answer)["error"]["code"] == -32700, answer
+    status, _, answer = server.post(json.dumps([INITIALIZE]).encode())
+    assert status == 400 and json.loads(answer)["error"]["code"] == -32600, answer
+
+
 def test_bearer_on_the_endpoint(http_server):
     server = http_server(["--require-bearer-env", "MCP_ENDPOINT_TOKEN"], {"MCP_ENDPOINT_TOKEN": "s3cret-value"})
     body = json.dumps(INITIALIZE).encode()

@@ -224,7 +224,12 @@ async fn serve_http(server: McpServer, options: &Options) -> Result<(), RunError
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    let mcp = axum::Router::new().fallback_service(service);
+    let max_body = options.max_request_bytes;
+    let mcp = axum::Router::new()
+        .fallback_service(service)
+        .layer(axum::middleware::from_fn(move |request, next| {
+            reject_malformed(request, next, max_body)
+        }));
     let mcp = match &options.require_bearer_env {
         Some(var) => {
             let expected = std::env::var(var)
@@ -285,6 +290,61 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Answers a POST body that is not one JSON-RPC message with HTTP 400 and the JSON-RPC error
+/// (-32700 parse error, -32600 invalid request) instead of the transport's 415, which would
+/// wrongly blame the media type. Well-formed bodies pass on untouched.
+async fn reject_malformed(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+    max_body: usize,
+) -> axum::response::Response {
+    if request.method() != axum::http::Method::POST {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, max_body).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            return json_rpc_error(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+                -32600,
+                "request body too large",
+            )
+        }
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Err(err) => return json_rpc_error(axum::http::StatusCode::BAD_REQUEST, -32700, &format!("Parse error: {err}")),
+        Ok(serde_json::Value::Object(message)) if message.get("jsonrpc").and_then(|v| v.as_str()) == Some("2.0") => {}
+        Ok(_) => {
+            return json_rpc_error(
+                axum::http::StatusCode::BAD_REQUEST,
+                -32600,
+                "Invalid Request: the body must be one JSON-RPC 2.0 message (batches are not supported)",
+            )
+        }
+    }
+    next.run(axum::extract::Request::from_parts(
+        parts,
+        axum::body::Body::from(bytes),
+    ))
+    .await
+}
+
+fn json_rpc_error(
+    status: axum::http::StatusCode,
+    code: i64,
+    message: &str,
+) -> axum::response::Response {
+    let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
+    let mut response = axum::response::Response::new(axum::body::Body::from(body.to_string()));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 fn unauthorized() -> axum::response::Response {
