@@ -63,3 +63,41 @@ fn generation_is_deterministic() {
         );
     }
 }
+
+fn tool_names(out: &str) -> Vec<String> {
+    let target = TARGETS
+        .iter()
+        .find(|t| t.out == out)
+        .unwrap_or_else(|| panic!("no target {out}"));
+    let generated = generate_target(&root(), target).unwrap_or_else(|err| panic!("{err}"));
+    generated.api.tools.iter().map(|t| t.name.clone()).collect()
+}
+
+#[test]
+fn config_includes_by_tag_opts_in_methods_and_renames() {
+    // petstore.spec2mcp.toml: methods GET+DELETE, include tag `pets`, showPetById → get_pet.
+    // createPets is a POST; deletePet has no tag.
+    assert_eq!(
+        tool_names("tests/goldens/petstore"),
+        ["list_pets", "get_pet"]
+    );
+}
+
+#[test]
+fn tool_names_are_bounded_unique_and_readable() {
+    let names = tool_names("tests/goldens/naming-edges");
+    assert_eq!(names[..3], ["list_things", "list_things_2", "get_c_2fa"]);
+    assert!(names.contains(&"unicode_operation".to_owned()), "{names:?}");
+    let long: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("this_is_a_very_long"))
+        .collect();
+    assert_eq!(long.len(), 2);
+    assert!(
+        long.iter().all(|n| n.len() == 64) && long[0] != long[1],
+        "{long:?}"
+    );
+    assert!(names.iter().all(|n| n
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')));
+}

@@ -19,10 +19,23 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
+/// Latin letters with diacritics → their base letter (`Ü` → `U`), so `Ünïcödé` names stay
+/// readable; other non-ASCII characters become separators.
+fn fold(c: char) -> char {
+    const FROM: &str =
+        "ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖØòóôõöøÙÚÛÜùúûüÝýÿŠšŽžČčĆćŁłŃńŚśŹźŻżĞğİıŞş";
+    const TO: &str =
+        "AAAAAAaaaaaaCcEEEEeeeeIIIIiiiiNnOOOOOOooooooUUUUuuuuYyySsZzCcCcLlNnSsZzZzGgIiSs";
+    FROM.chars()
+        .position(|f| f == c)
+        .and_then(|i| TO.chars().nth(i))
+        .unwrap_or(c)
+}
+
 /// Keeps ASCII letters, digits and underscores, collapsing runs of underscores.
 fn ascii_word(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in text.chars().map(fold) {
         let c = if c.is_ascii_alphanumeric() { c } else { '_' };
         if c == '_' && (out.is_empty() || out.ends_with('_')) {
             continue;
@@ -164,7 +177,8 @@ mod tests {
             tool_name("get_/api/products/{slug}/", 64),
             "get_api_products_slug"
         );
-        assert_eq!(tool_name("Ärger-Über", 64), "rger_ber");
+        assert_eq!(tool_name("Ärger-Über", 64), "arger_uber");
+        assert_eq!(tool_name("Ünïcödé Öperation", 64), "unicode_operation");
         let long = "a".repeat(40) + &"b".repeat(40);
         let short = tool_name(&long, 64);
         assert_eq!(short.len(), 64);

@@ -66,15 +66,15 @@ pub static TOOLS: [ToolDef; 7usize] = [
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_a_4ebf5e8b::build,
     },
     ToolDef {
-        name: "n_c_d_peration",
+        name: "unicode_operation",
         title: "Non-ASCII operationId",
         description: "Non-ASCII operationId",
         method: Method::Get,
         path: "/f/",
-        input_schema: ops::n_c_d_peration::INPUT_SCHEMA,
+        input_schema: ops::unicode_operation::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[],
-        build: ops::n_c_d_peration::build,
+        build: ops::unicode_operation::build,
     },
     ToolDef {
         name: "type",

@@ -7,5 +7,5 @@ pub mod list_things_2;
 pub mod get_c_2fa;
 pub mod this_is_a_very_long_operation_identifier_that_goes_on_a_6884c5d3;
 pub mod this_is_a_very_long_operation_identifier_that_goes_on_a_4ebf5e8b;
-pub mod n_c_d_peration;
+pub mod unicode_operation;
 pub mod type_;
