@@ -73,16 +73,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// The config file, or the defaults; a bad file is reported and gives exit code 2.
+fn load_config(path: Option<&std::path::Path>) -> Result<Config, ExitCode> {
+    match path {
+        Some(path) => Config::load(path).map_err(|diags| {
+            eprint!("{}", diags.render(&path.display().to_string()));
+            ExitCode::from(2)
+        }),
+        None => Ok(Config::default()),
+    }
+}
+
 fn run_diff(args: DiffArgs) -> ExitCode {
-    let config = match &args.config {
-        Some(path) => match Config::load(path) {
-            Ok(config) => config,
-            Err(diags) => {
-                eprint!("{}", diags.render(&path.display().to_string()));
-                return ExitCode::from(2);
-            }
-        },
-        None => Config::default(),
+    let config = match load_config(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(code) => return code,
     };
     let mut options = Options::new(&args.old);
     options.methods = args.methods.clone();
@@ -135,15 +140,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
 
 fn run_generate(args: GenerateArgs) -> ExitCode {
     let display = args.spec.display().to_string();
-    let config = match &args.config {
-        Some(path) => match Config::load(path) {
-            Ok(config) => config,
-            Err(diags) => {
-                eprint!("{}", diags.render(&path.display().to_string()));
-                return ExitCode::from(2);
-            }
-        },
-        None => Config::default(),
+    let config = match load_config(args.config.as_deref()) {
+        Ok(config) => config,
+        Err(code) => return code,
     };
     let options = Options {
         spec: args.spec.clone(),

@@ -283,3 +283,27 @@ fn diff_sees_writes_when_asked_to() {
         "{out}"
     );
 }
+
+#[test]
+fn a_bad_config_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(dir.path(), "mini.yaml", MINIMAL);
+    let config = write(dir.path(), "spec2mcp.toml", "metods = [\"GET\"]\n");
+    let out = dir.path().join("out");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out.display().to_string(),
+        "--config",
+        &config,
+    ]);
+    assert_eq!(run.status.code(), Some(2));
+    let text = stderr(&run);
+    assert!(
+        text.contains("spec2mcp.toml") && text.contains("metods"),
+        "{text}"
+    );
+    assert!(!out.exists());
+}
