@@ -4,11 +4,13 @@
 //! - `demo`: build the generator, generate and build the example server, start the Django example
 //!   app on loopback and show a real MCP client listing and calling its tools.
 //! - `test`: set up the Python venv and run every test (Rust, then end-to-end).
+//! - `corpus [--record]`: generate and compile real specs (drf-spectacular's expected schemas).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 mod codegen;
+mod corpus;
 mod python;
 
 fn main() -> ExitCode {
@@ -18,8 +20,9 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("demo") => demo(&root),
         Some("test") => test(&root),
+        Some("corpus") => corpus::run_corpus(&root, args.iter().any(|a| a == "--record")),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | demo | test>");
+            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [--record]>");
             return ExitCode::from(2);
         }
     };
