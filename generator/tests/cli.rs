@@ -307,3 +307,28 @@ fn a_bad_config_is_an_error_naming_the_file() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_webhooks_only_document_says_why_it_has_no_tools() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(
+        dir.path(),
+        "hooks.yaml",
+        "openapi: 3.1.0\ninfo: {title: Hooks, version: '1'}\nwebhooks:\n  newPet:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object}\n      responses: {'200': {description: ok}}\n",
+    );
+    let out = dir.path().join("out");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(
+        text.contains("only 1 webhook(s)") && text.contains("no tools"),
+        "{text}"
+    );
+    assert!(text.contains("0 operations → 0 tools"), "{text}");
+}

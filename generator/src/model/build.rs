@@ -36,6 +36,25 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
     let default_base_url = base_url(&spec.root, diags);
 
     let operations = resolve::operations(&resolver, diags);
+    if operations.is_empty() {
+        let webhooks = spec
+            .root
+            .get("webhooks")
+            .and_then(Value::as_object)
+            .map_or(0, |w| w.len());
+        let message = if webhooks > 0 {
+            format!(
+                "the document has no operations under `paths`, only {webhooks} webhook(s); webhooks are \
+                 requests the API sends, not calls a client makes, so the server has no tools"
+            )
+        } else {
+            "the document has no operations under `paths`, so the server has no tools".to_owned()
+        };
+        diags.push(
+            Diagnostic::warning("#/paths", message)
+                .with_fix("point --spec at the document that describes the API's own endpoints"),
+        );
+    }
     let mut types = TypeBuilder::new(resolver);
     let mut tools = Vec::new();
     let mut skipped = Vec::new();
