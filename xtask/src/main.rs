@@ -74,11 +74,7 @@ fn demo(root: &Path) -> Result<(), String> {
         .current_dir(root)
         .args(["build", "--release", "-p", "spec2mcp"]))?;
     let out = root.join("target/demo/shop-mcp");
-    run(Command::new(root.join("target/release/spec2mcp"))
-        .current_dir(root)
-        .args(["generate", "--spec", "example/schema.yml", "--out"])
-        .arg(&out)
-        .args(["--name", "shop-mcp"]))?;
+    generate_example(root, &root.join("target/release/spec2mcp"), &out)?;
     run(cargo()
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", root.join("target"))
@@ -126,14 +122,19 @@ fn test(root: &Path) -> Result<(), String> {
         .env("SHOP_MCP_BIN", root.join("target/debug/shop-mcp")))
 }
 
+/// Runs the `spec2mcp` binary at `cli` as a user would: the example server into `out`.
+fn generate_example(root: &Path, cli: &Path, out: &Path) -> Result<(), String> {
+    run(Command::new(cli)
+        .current_dir(root)
+        .args(["generate", "--spec", "example/schema.yml", "--out"])
+        .arg(out)
+        .args(["--name", "shop-mcp"]))
+}
+
 /// A crate written by the CLI builds with a plain `cargo build`, outside this workspace.
 fn standalone_build(root: &Path) -> Result<(), String> {
     let out = root.join("target/standalone/shop-mcp");
-    run(Command::new(root.join("target/debug/spec2mcp"))
-        .current_dir(root)
-        .args(["generate", "--spec", "example/schema.yml", "--out"])
-        .arg(&out)
-        .args(["--name", "shop-mcp"]))?;
+    generate_example(root, &root.join("target/debug/spec2mcp"), &out)?;
     run(cargo()
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", root.join("target/standalone/target"))

@@ -733,56 +733,47 @@ fn drop_tools_with_missing_types(
 ) {
     let by_name: BTreeMap<&str, &super::NamedType> =
         types.iter().map(|t| (t.name.as_str(), t)).collect();
-    tools.retain(|tool| {
-        let mut stack = Vec::new();
-        for ty in tool
-            .args
-            .iter()
-            .map(|a| &a.ty)
-            .chain(tool.body.iter().map(|b| &b.ty))
-        {
-            named_in(ty, &mut stack);
-        }
-        let mut seen = BTreeSet::new();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name.clone()) {
-                continue;
-            }
-            let Some(t) = by_name.get(name.as_str()) else {
+    tools.retain(
+        |tool| match type_closure(std::slice::from_ref(tool), &by_name) {
+            Ok(_) => true,
+            Err(name) => {
+                let operation = format!("{} {}", tool.method, tool.path);
                 let reason = format!(
                     "its input uses the schema behind type `{name}`, which could not be built"
                 );
                 diags.push(Diagnostic::warning(
                     tool.pointer.clone(),
-                    format!("skipped {} {}: {reason}", tool.method, tool.path),
+                    format!("skipped {operation}: {reason}"),
                 ));
                 skipped.push(Skipped {
-                    operation: format!("{} {}", tool.method, tool.path),
+                    operation,
                     reason,
                     filtered: false,
                 });
-                return false;
-            };
-            for ty in members(&t.kind) {
-                named_in(ty, &mut stack);
+                false
             }
-            if let TypeKind::Struct {
-                extra: Some(extra), ..
-            } = &t.kind
-            {
-                named_in(extra, &mut stack);
-            }
-        }
-        true
-    });
+        },
+    );
 }
 
 /// Keeps only the types some tool's input uses (skipped operations may have built others).
 fn reachable(types: Vec<super::NamedType>, tools: &[Tool]) -> Vec<super::NamedType> {
-    let by_name: BTreeMap<String, &super::NamedType> =
-        types.iter().map(|t| (t.name.clone(), t)).collect();
-    let mut keep = BTreeSet::new();
-    let mut stack: Vec<String> = Vec::new();
+    let by_name: BTreeMap<&str, &super::NamedType> =
+        types.iter().map(|t| (t.name.as_str(), t)).collect();
+    // Tools whose closure is incomplete were dropped before this runs.
+    let keep = type_closure(tools, &by_name).unwrap_or_default();
+    types
+        .into_iter()
+        .filter(|t| keep.contains(&t.name))
+        .collect()
+}
+
+/// Names of every type the inputs of `tools` reach; `Err` names the first one that is missing.
+fn type_closure(
+    tools: &[Tool],
+    by_name: &BTreeMap<&str, &super::NamedType>,
+) -> Result<BTreeSet<String>, String> {
+    let mut stack = Vec::new();
     for tool in tools {
         for ty in tool
             .args
@@ -793,26 +784,24 @@ fn reachable(types: Vec<super::NamedType>, tools: &[Tool]) -> Vec<super::NamedTy
             named_in(ty, &mut stack);
         }
     }
+    let mut seen = BTreeSet::new();
     while let Some(name) = stack.pop() {
-        if !keep.insert(name.clone()) {
+        if seen.contains(&name) {
             continue;
         }
-        if let Some(t) = by_name.get(&name) {
-            for ty in members(&t.kind) {
-                named_in(ty, &mut stack);
-            }
-            if let TypeKind::Struct {
-                extra: Some(extra), ..
-            } = &t.kind
-            {
-                named_in(extra, &mut stack);
-            }
+        let t = by_name.get(name.as_str()).ok_or_else(|| name.clone())?;
+        for ty in members(&t.kind) {
+            named_in(ty, &mut stack);
         }
+        if let TypeKind::Struct {
+            extra: Some(extra), ..
+        } = &t.kind
+        {
+            named_in(extra, &mut stack);
+        }
+        seen.insert(name);
     }
-    types
-        .into_iter()
-        .filter(|t| keep.contains(&t.name))
-        .collect()
+    Ok(seen)
 }
 
 fn named_in(ty: &TypeRef, out: &mut Vec<String>) {

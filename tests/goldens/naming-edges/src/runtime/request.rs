@@ -130,30 +130,29 @@ impl Request {
         media_type: &'static str,
         value: &T,
     ) -> Result<(), ArgsError> {
-        let value = serde_json::to_value(value).map_err(|err| ArgsError {
-            field: "body".to_owned(),
-            message: err.to_string(),
-        })?;
-        if !value.is_null() {
-            self.body = Some(Body::Json(media_type, value));
-        }
-        Ok(())
+        self.set_body(value, |v| Body::Json(media_type, v))
     }
-}
 
-impl Request {
     /// Sets a form-urlencoded body; a `None` body sends no body.
     pub fn form_body<T: Serialize + ?Sized>(
         &mut self,
         media_type: &'static str,
         value: &T,
     ) -> Result<(), ArgsError> {
+        self.set_body(value, |v| Body::Form(media_type, v))
+    }
+
+    fn set_body<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        encoding: impl FnOnce(Value) -> Body,
+    ) -> Result<(), ArgsError> {
         let value = serde_json::to_value(value).map_err(|err| ArgsError {
             field: "body".to_owned(),
             message: err.to_string(),
         })?;
         if !value.is_null() {
-            self.body = Some(Body::Form(media_type, value));
+            self.body = Some(encoding(value));
         }
         Ok(())
     }
