@@ -4,7 +4,7 @@
 //! - `demo`: build the generator, generate and build the example server, start the Django example
 //!   app on loopback and show a real MCP client listing and calling its tools.
 //! - `test`: set up the Python venv and run every test (Rust, then end-to-end).
-//! - `corpus [--record]`: generate and compile real specs (drf-spectacular's expected schemas).
+//! - `corpus [drf|oas-examples|directory|all] [--record]`: generate and compile real specs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -20,9 +20,9 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("demo") => demo(&root),
         Some("test") => test(&root),
-        Some("corpus") => corpus::run_corpus(&root, args.iter().any(|a| a == "--record")),
+        Some("corpus") => corpus::run_corpus(&root, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [--record]>");
+            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [SET…|all] [--record]>");
             return ExitCode::from(2);
         }
     };

@@ -99,5 +99,29 @@ fn named(t: &NamedType) -> Result<TokenStream, EmitError> {
                 pub enum #name { #(#vs)* }
             }
         }
+        TypeKind::Tagged { tag, variants } => {
+            let vs = variants
+                .iter()
+                .map(|v| {
+                    let ident = ident(&v.ident)?;
+                    let payload = ty(&v.ty, &here)?;
+                    let value = &v.value;
+                    Ok(quote!(#[serde(rename = #value)] #ident(#payload),))
+                })
+                .collect::<Result<Vec<_>, EmitError>>()?;
+            let docs = if t.doc.is_empty() {
+                doc(&format!(
+                    "One of several shapes, chosen by the `{tag}` property."
+                ))
+            } else {
+                docs
+            };
+            quote! {
+                #docs
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(tag = #tag)]
+                pub enum #name { #(#vs)* }
+            }
+        }
     })
 }

@@ -691,6 +691,7 @@ fn members(kind: &TypeKind) -> Vec<&TypeRef> {
     match kind {
         TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
         TypeKind::Union { variants } => variants.iter().map(|(_, t)| t).collect(),
+        TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }
 }
@@ -699,6 +700,7 @@ fn members_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
     match kind {
         TypeKind::Struct { fields, .. } => fields.iter_mut().map(|f| &mut f.ty).collect(),
         TypeKind::Union { variants } => variants.iter_mut().map(|(_, t)| t).collect(),
+        TypeKind::Tagged { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
         TypeKind::Enum { .. } => Vec::new(),
     }
 }

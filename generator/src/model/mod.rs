@@ -256,6 +256,24 @@ pub enum TypeKind {
         /// Variants: Rust name and payload type.
         variants: Vec<(String, TypeRef)>,
     },
+    /// An internally tagged union (`oneOf` / `anyOf` with a `discriminator`).
+    Tagged {
+        /// The discriminator's `propertyName`.
+        tag: String,
+        /// One per member.
+        variants: Vec<TaggedVariant>,
+    },
+}
+
+/// One variant of a [`TypeKind::Tagged`] union.
+#[derive(Debug, Clone)]
+pub struct TaggedVariant {
+    /// Rust name.
+    pub ident: String,
+    /// The tag value that selects it.
+    pub value: String,
+    /// The struct it holds (the member without the tag property).
+    pub ty: TypeRef,
 }
 
 /// A struct field.

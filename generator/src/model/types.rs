@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::Value;
 
 use super::naming;
-use super::{Field, NamedType, TypeKind, TypeRef};
+use super::{Field, NamedType, TaggedVariant, TypeKind, TypeRef};
 use crate::diag::join_pointer;
 use crate::resolve::{ref_of, Resolver};
 
@@ -157,7 +157,7 @@ impl<'a> TypeBuilder<'a> {
                     // Properties beside a union: no faithful Rust shape; the schema still says it.
                     return Ok(TypeRef::Any);
                 }
-                return self.union(members, &join_pointer(pointer, key), pointer, hint);
+                return self.union(schema, members, &join_pointer(pointer, key), pointer, hint);
             }
         }
         if let Some(Value::Array(values)) = map.get("enum") {
@@ -333,10 +333,7 @@ impl<'a> TypeBuilder<'a> {
         }
         let extra = match parts.additional {
             Some(Value::Bool(true)) => Some(TypeRef::Any),
-            Some(extra @ Value::Object(m)) if m.is_empty() => {
-                let _ = extra;
-                Some(TypeRef::Any)
-            }
+            Some(Value::Object(m)) if m.is_empty() => Some(TypeRef::Any),
             Some(extra @ Value::Object(_)) => {
                 Some(self.type_of(extra, &parts.additional_pointer, &format!("{name}Value"))?)
             }
@@ -356,6 +353,7 @@ impl<'a> TypeBuilder<'a> {
 
     fn union(
         &mut self,
+        schema: &'a Value,
         members: &'a [Value],
         base: &str,
         pointer: &str,
@@ -379,8 +377,42 @@ impl<'a> TypeBuilder<'a> {
         let ty = match kept.len() {
             0 => TypeRef::Any,
             1 => self.type_of(kept[0].0, &kept[0].1, hint)?,
+            _ if schema.get("discriminator").is_some() => {
+                let name = self.claim_name(pointer, hint);
+                match self.tagged(schema, &kept, &name)? {
+                    Some(kind) => {
+                        let doc = doc_of(&self.resolver, schema, pointer);
+                        self.types.insert(
+                            name.clone(),
+                            NamedType {
+                                name: name.clone(),
+                                doc,
+                                kind,
+                            },
+                        );
+                        TypeRef::Named(name)
+                    }
+                    None => self.untagged(&kept, &name, nullable)?,
+                }
+            }
             _ => {
                 let name = self.claim_name(pointer, hint);
+                self.untagged(&kept, &name, nullable)?
+            }
+        };
+        Ok(if nullable { ty.optional() } else { ty })
+    }
+
+    /// An untagged enum of the members; "any value" when one of them is free-form.
+    fn untagged(
+        &mut self,
+        kept: &[(&'a Value, String)],
+        name: &str,
+        nullable: bool,
+    ) -> Result<TypeRef, Unsupported> {
+        let name = name.to_owned();
+        {
+            {
                 let mut variants: Vec<(String, TypeRef)> = Vec::new();
                 let mut idents = HashSet::new();
                 for (i, (member, member_pointer)) in kept.iter().enumerate() {
@@ -410,10 +442,109 @@ impl<'a> TypeBuilder<'a> {
                         kind: TypeKind::Union { variants },
                     },
                 );
-                TypeRef::Named(name)
+                Ok(TypeRef::Named(name))
             }
+        }
+    }
+
+    /// A `oneOf`/`anyOf` with a `discriminator` as an internally tagged enum: one variant per
+    /// member, chosen by the tag property's value. `None` (an untagged enum instead) unless every
+    /// member is a `$ref` to an object: only then is there a struct for the variant to hold.
+    ///
+    /// serde takes the tag out before it reads the variant, so each variant holds a twin of the
+    /// member's struct without the tag property (`PetCat` for `Cat` in `Pet`); the tag is written
+    /// back when the value is serialized.
+    fn tagged(
+        &mut self,
+        schema: &'a Value,
+        kept: &[(&'a Value, String)],
+        name: &str,
+    ) -> Result<Option<TypeKind>, Unsupported> {
+        let discriminator = &schema["discriminator"];
+        let Some(tag) = discriminator.get("propertyName").and_then(Value::as_str) else {
+            return Ok(None);
         };
-        Ok(if nullable { ty.optional() } else { ty })
+        let mapping: Vec<(&str, &str)> = discriminator
+            .get("mapping")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut idents = HashSet::new();
+        let mut seen_values = HashSet::new();
+        let mut variants = Vec::new();
+        for (member, member_pointer) in kept {
+            let Some(reference) = ref_of(member) else {
+                return Ok(None);
+            };
+            let schema_name = reference.rsplit('/').next().unwrap_or(reference);
+            // Mapping values are `$ref`s or bare schema names; with no entry the name is the value.
+            let mut values: Vec<String> = mapping
+                .iter()
+                .filter(|(_, target)| *target == reference || *target == schema_name)
+                .map(|(value, _)| (*value).to_owned())
+                .collect();
+            if values.is_empty() {
+                values.push(schema_name.to_owned());
+            }
+            values.retain(|v| seen_values.insert(v.clone()));
+            if values.is_empty() {
+                return Ok(None);
+            }
+            let ty = self.type_of(member, member_pointer, schema_name)?;
+            let TypeRef::Named(member_name) = &ty else {
+                return Ok(None);
+            };
+            let Some(NamedType {
+                kind: TypeKind::Struct { fields, extra },
+                doc,
+                ..
+            }) = self.types.get(member_name).cloned()
+            else {
+                // Not an object, or still being built (recursion): no struct to copy yet.
+                return Ok(None);
+            };
+            let payload = if fields.iter().any(|f| f.wire == tag) {
+                let twin = self.claim_name(
+                    &format!("{member_pointer}#without-{tag}"),
+                    &format!("{name}{}", naming::pascal_ident(schema_name, "Variant")),
+                );
+                let fields = fields.into_iter().filter(|f| f.wire != tag).collect();
+                let doc = format!(
+                    "`{schema_name}` without `{tag}`, which [`{name}`] carries as its tag.{}{doc}",
+                    if doc.is_empty() { "" } else { "\n\n" }
+                );
+                self.types.insert(
+                    twin.clone(),
+                    NamedType {
+                        name: twin.clone(),
+                        doc,
+                        kind: TypeKind::Struct { fields, extra },
+                    },
+                );
+                TypeRef::Named(twin)
+            } else {
+                ty.clone()
+            };
+            // One variant per tag value, so the value the caller chose is the one sent.
+            for value in values {
+                variants.push(TaggedVariant {
+                    ident: naming::unique_pascal(
+                        naming::pascal_ident(&value, "Variant"),
+                        &mut idents,
+                    ),
+                    value,
+                    ty: payload.clone(),
+                });
+            }
+        }
+        Ok(Some(TypeKind::Tagged {
+            tag: tag.to_owned(),
+            variants,
+        }))
     }
 
     fn enumeration(
@@ -430,9 +561,12 @@ impl<'a> TypeBuilder<'a> {
         } else if non_null.iter().all(|v| v.is_string()) {
             let name = self.claim_name(pointer, hint);
             let mut idents = HashSet::new();
+            // Duplicate values (seen in real specs) would be unreachable serde arms.
+            let mut seen = HashSet::new();
             let variants = non_null
                 .iter()
                 .filter_map(|v| v.as_str())
+                .filter(|wire| seen.insert(*wire))
                 .map(|wire| {
                     (
                         naming::unique_pascal(naming::pascal_ident(wire, "Empty"), &mut idents),

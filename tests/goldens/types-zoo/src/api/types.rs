@@ -143,10 +143,66 @@ pub struct ListAnimalsFilter {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+pub struct Lizard {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scales: ::std::option::Option<i64>,
+}
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
 pub struct Owner {
     pub name: ::std::string::String,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
+}
+/// One of several shapes, chosen by the `pet_type` property.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(tag = "pet_type")]
+pub enum Pet {
+    #[serde(rename = "cat")]
+    Cat(PetCat),
+    #[serde(rename = "kitten")]
+    Kitten(PetCat),
+    #[serde(rename = "dog")]
+    Dog(PetDog),
+    #[serde(rename = "Lizard")]
+    Lizard(Lizard),
+}
+/// `Cat` without `pet_type`, which [`Pet`] carries as its tag.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
+pub struct PetCat {
+    pub indoor: bool,
+}
+/// `Dog` without `pet_type`, which [`Pet`] carries as its tag.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
+pub struct PetDog {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub good_boy: ::std::option::Option<bool>,
 }
 #[derive(
     ::std::fmt::Debug,

@@ -34,7 +34,8 @@ pub const INPUT_SCHEMA: &str = r#"{
           "habitat",
           "-created",
           "created",
-          ""
+          "",
+          "owner"
         ]
       },
       "description": "Related objects to include."

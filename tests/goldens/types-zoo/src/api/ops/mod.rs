@@ -8,4 +8,5 @@ pub mod list_animals;
 pub mod create_animal;
 pub mod plant_tree;
 pub mod draw_shape;
+pub mod adopt_pet;
 pub mod post_anything;

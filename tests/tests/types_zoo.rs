@@ -1,0 +1,56 @@
+//! What the types-zoo golden's generated types accept and send: the tool arguments an agent
+//! gives go through the real `build` of each tool, and the request it lays out is checked.
+
+use serde_json::{json, Map, Value};
+use zoo_mcp::api::ops::adopt_pet;
+use zoo_mcp::runtime::request::Body;
+
+fn args(value: Value) -> Map<String, Value> {
+    value.as_object().cloned().expect("an object")
+}
+
+fn sent_body(value: Value) -> Result<Value, String> {
+    let request = adopt_pet::build(args(value)).map_err(|e| e.to_string())?;
+    match request.body {
+        Some(Body::Json(_, body)) => Ok(body),
+        other => Err(format!("expected a JSON body, got {other:?}")),
+    }
+}
+
+#[test]
+fn a_discriminated_union_sends_the_tag_the_caller_chose() {
+    let cat = json!({"pet_type": "cat", "indoor": true});
+    assert_eq!(sent_body(json!({"body": cat})).unwrap(), cat);
+    // Two mapping values for one schema stay two values: `kitten` is not rewritten to `cat`.
+    let kitten = json!({"pet_type": "kitten", "indoor": false});
+    assert_eq!(sent_body(json!({"body": kitten})).unwrap(), kitten);
+    let dog = json!({"pet_type": "dog", "good_boy": true});
+    assert_eq!(sent_body(json!({"body": dog})).unwrap(), dog);
+    // No mapping entry: the schema name is the value.
+    let lizard = json!({"pet_type": "Lizard", "scales": 3});
+    assert_eq!(sent_body(json!({"body": lizard})).unwrap(), lizard);
+}
+
+#[test]
+fn a_discriminated_union_names_the_field_when_the_tag_is_missing_or_unknown() {
+    let missing = sent_body(json!({"body": {"indoor": true}})).unwrap_err();
+    assert!(
+        missing.contains("body") && missing.contains("pet_type"),
+        "{missing}"
+    );
+    let unknown = sent_body(json!({"body": {"pet_type": "fish"}})).unwrap_err();
+    assert!(
+        unknown.contains("body") && unknown.contains("fish"),
+        "{unknown}"
+    );
+    assert!(
+        unknown.contains("kitten"),
+        "lists the known tags: {unknown}"
+    );
+    // The variant's own rules still hold: Cat requires `indoor`, allows nothing else.
+    let incomplete = sent_body(json!({"body": {"pet_type": "cat"}})).unwrap_err();
+    assert!(incomplete.contains("indoor"), "{incomplete}");
+    let extra =
+        sent_body(json!({"body": {"pet_type": "cat", "indoor": true, "wings": 2}})).unwrap_err();
+    assert!(extra.contains("wings"), "{extra}");
+}
