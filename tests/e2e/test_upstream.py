@@ -85,6 +85,25 @@ def test_drift_schema_is_current(tmp_path, variant):
     )
 
 
+@pytest.mark.parametrize("version", ["3.1.0", "3.2.0"])
+def test_version_schema_is_current(tmp_path, version):
+    """tests/versions/schema-<version>.yml is the app's schema written as that OpenAPI version
+    (SHOP_OAS_VERSION); the Rust test `versions` shows it generates the same server as 3.0.3."""
+    out = tmp_path / "schema.yml"
+    env = {"PYTHONDONTWRITEBYTECODE": "1", "SHOP_DB_PATH": str(tmp_path / "unused.sqlite3"),
+           "PATH": "/usr/bin:/bin", "SHOP_OAS_VERSION": version}
+    proc = subprocess.run(
+        [sys.executable, "manage.py", "spectacular", "--file", str(out), "--validate", "--fail-on-warn"],
+        cwd=EXAMPLE_DIR, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    expected = REPO_ROOT / "tests" / "versions" / f"schema-{version}.yml"
+    assert out.read_text(encoding="utf-8") == expected.read_text(encoding="utf-8"), (
+        f"{expected.relative_to(REPO_ROOT)} is stale: run tests/versions/regenerate.sh"
+    )
+    assert out.read_text(encoding="utf-8").startswith(f"openapi: {version}\n")
+
+
 @pytest.mark.parametrize("variant", DRIFT_VARIANTS)
 def test_drift_schema_changes_only_products_list_filters(variant):
     base = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -2,7 +2,7 @@
 //! gives go through the real `build` of each tool, and the request it lays out is checked.
 
 use serde_json::{json, Map, Value};
-use zoo_mcp::api::ops::adopt_pet;
+use zoo_mcp::api::ops::{adopt_pet, search_pets};
 use zoo_mcp::runtime::request::Body;
 
 fn args(value: Value) -> Map<String, Value> {
@@ -53,4 +53,26 @@ fn a_discriminated_union_names_the_field_when_the_tag_is_missing_or_unknown() {
     let extra =
         sent_body(json!({"body": {"pet_type": "cat", "indoor": true, "wings": 2}})).unwrap_err();
     assert!(extra.contains("wings"), "{extra}");
+}
+
+#[test]
+fn a_parameter_described_with_json_content_is_sent_as_json_text() {
+    let request = search_pets::build(args(json!({
+        "where": {"color": "red", "legs": 4},
+        "X-Trace-Note": "plain text",
+    })))
+    .unwrap();
+    assert_eq!(
+        request.query,
+        vec![("where".to_owned(), r#"{"color":"red","legs":4}"#.to_owned())]
+    );
+    assert_eq!(
+        request.headers,
+        vec![("X-Trace-Note", "plain text".to_owned())]
+    );
+    // Optional and not given: nothing is sent, not the text `null`.
+    let request = search_pets::build(args(json!({}))).unwrap();
+    assert!(request.query.is_empty() && request.headers.is_empty());
+    let wrong = search_pets::build(args(json!({"where": {"legs": "four"}}))).unwrap_err();
+    assert!(wrong.to_string().contains("where.legs"), "{wrong}");
 }

@@ -34,6 +34,19 @@ pub enum QueryStyle {
     DeepObject,
 }
 
+/// A parameter described with a JSON media type under `content` instead of a `schema`: its
+/// value is serialized to JSON text, which is then sent like any string. `None` stays absent.
+pub struct JsonText<'a, T: ?Sized>(pub &'a T);
+
+impl<T: Serialize + ?Sized> Serialize for JsonText<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serde_json::to_value(self.0).map_err(serde::ser::Error::custom)? {
+            Value::Null => serializer.serialize_none(),
+            value => serializer.serialize_str(&value.to_string()),
+        }
+    }
+}
+
 /// A request body, already serialized to JSON.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {

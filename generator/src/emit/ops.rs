@@ -23,10 +23,15 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         let rename = (arg.wire != arg.ident).then(|| quote!(#[serde(rename = #wire)]));
         fields.push(quote! { #fdoc #rename pub #field: #field_ty, });
         let param = &arg.param;
+        let value = if arg.json_text {
+            quote!(&JsonText(&input.#field))
+        } else {
+            quote!(&input.#field)
+        };
         sets.push(match arg.location {
-            Location::Path => quote!(req.path(#param, &input.#field);),
-            Location::Header => quote!(req.header(#param, &input.#field);),
-            Location::Cookie => quote!(req.cookie(#param, &input.#field);),
+            Location::Path => quote!(req.path(#param, #value);),
+            Location::Header => quote!(req.header(#param, #value);),
+            Location::Cookie => quote!(req.cookie(#param, #value);),
             Location::Query => {
                 let style = match arg.style {
                     QueryStyle::FormExploded => quote!(FormExploded),
@@ -35,7 +40,7 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
                     QueryStyle::PipeDelimited => quote!(PipeDelimited),
                     QueryStyle::DeepObject => quote!(DeepObject),
                 };
-                quote!(req.query(#param, &input.#field, QueryStyle::#style);)
+                quote!(req.query(#param, #value, QueryStyle::#style);)
             }
         });
     }
@@ -89,12 +94,20 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     } else {
         quote!()
     };
+    let json_text_import = if tool.args.iter().any(|a| a.json_text) {
+        quote!(
+            use #rt::request::JsonText;
+        )
+    } else {
+        quote!()
+    };
     Ok(quote! {
         #![doc = #module_doc]
 
         use #rt::args::{parse, ArgsError};
         use #rt::request::Request;
         #style_import
+        #json_text_import
 
         #struct_doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]

@@ -271,19 +271,7 @@ fn tool<'a>(
         {
             continue;
         }
-        let Some(schema) = p.get("schema") else {
-            let reason = if p.get("content").is_some() {
-                format!("parameter `{pname}` is described with `content` instead of `schema`, which is not supported yet")
-            } else {
-                format!("parameter `{pname}` has no schema")
-            };
-            return Err(Problem {
-                pointer: param.pointer.clone(),
-                reason,
-                fix: format!("describe parameter `{pname}` with a `schema`"),
-            });
-        };
-        let schema_pointer = join_pointer(&param.pointer, "schema");
+        let (schema, schema_pointer, json_text) = parameter_schema(p, &param.pointer, &pname)?;
         let style = p.get("style").and_then(Value::as_str);
         let explode = p.get("explode").and_then(Value::as_bool);
         let query_style = match (location, style) {
@@ -342,6 +330,7 @@ fn tool<'a>(
             ident,
             location,
             style: query_style,
+            json_text,
             ty,
             required: required_param,
             doc,
@@ -426,6 +415,51 @@ fn location_word(location: Location) -> &'static str {
         Location::Header => "header",
         Location::Cookie => "cookie",
     }
+}
+
+/// A parameter's schema, its pointer, and whether its value is sent as JSON text: a parameter
+/// described with `content` (one media type) instead of `schema` takes the media type's schema,
+/// and a JSON media type means the value is serialized to JSON and sent as the parameter's text.
+fn parameter_schema<'a>(
+    p: &'a Value,
+    pointer: &str,
+    pname: &str,
+) -> Result<(&'a Value, String, bool), Problem> {
+    if let Some(schema) = p.get("schema") {
+        return Ok((schema, join_pointer(pointer, "schema"), false));
+    }
+    let Some(content) = p.get("content").and_then(Value::as_object) else {
+        return Err(Problem {
+            pointer: pointer.to_owned(),
+            reason: format!("parameter `{pname}` has neither `schema` nor `content`"),
+            fix: format!("describe parameter `{pname}` with a `schema`"),
+        });
+    };
+    let content_pointer = join_pointer(pointer, "content");
+    let mut entries = content.iter();
+    let (Some((media_type, media)), None) = (entries.next(), entries.next()) else {
+        return Err(Problem {
+            pointer: content_pointer,
+            reason: format!(
+                "parameter `{pname}` has {} media types under `content`; OpenAPI allows exactly one",
+                content.len()
+            ),
+            fix: "keep one media type (e.g. application/json)".into(),
+        });
+    };
+    let media_pointer = join_pointer(&content_pointer, media_type);
+    let Some(schema) = media.get("schema") else {
+        return Err(Problem {
+            pointer: media_pointer,
+            reason: format!("parameter `{pname}`'s `content.{media_type}` has no schema"),
+            fix: "give the media type a `schema`".into(),
+        });
+    };
+    Ok((
+        schema,
+        join_pointer(&media_pointer, "schema"),
+        is_json(media_type),
+    ))
 }
 
 /// Every `{name}` in the path template must be a declared path parameter.
@@ -597,8 +631,13 @@ fn output_schema(op: &Operation<'_>, resolver: &Resolver<'_>) -> Option<Value> {
         "schema",
     );
     let schema = media.get("schema")?;
-    let mut writer = SchemaWriter::for_output(*resolver);
+    // Relaxing drops assertions (patterns, bounds…), so a schema a few times over the limit
+    // before relaxing can still fit after; past that it cannot, and converting it is wasted.
+    let mut writer = SchemaWriter::for_output(*resolver, 4 * MAX_OUTPUT_SCHEMA_BYTES);
     let converted = writer.convert(schema, &schema_pointer);
+    if writer.over_budget() {
+        return None;
+    }
     let ty = converted.get("type");
     let is_object = match ty {
         Some(Value::String(t)) => t == "object",

@@ -145,6 +145,8 @@ pub struct Arg {
     pub location: Location,
     /// Query layout (query parameters only).
     pub style: QueryStyle,
+    /// Sent as JSON text: the parameter is described with a JSON media type under `content`.
+    pub json_text: bool,
     /// Rust type (already `Option` when not required).
     pub ty: TypeRef,
     /// Whether the caller must give it.

@@ -48,6 +48,11 @@ pub struct SchemaWriter<'a> {
     converted: BTreeMap<String, (Value, usize)>,
     /// Properties marked with this flag are left out: `readOnly` for inputs, `writeOnly` for outputs.
     dropped_flag: &'static str,
+    /// Stop once one referenced schema converts to more than this many bytes (output schemas,
+    /// which are dropped past a size anyway: expanding Stripe's fully costs seconds per tool).
+    budget: Option<usize>,
+    /// Whether the budget was exceeded; the result is then incomplete.
+    over_budget: bool,
 }
 
 impl<'a> SchemaWriter<'a> {
@@ -60,15 +65,24 @@ impl<'a> SchemaWriter<'a> {
             defs: BTreeMap::new(),
             converted: BTreeMap::new(),
             dropped_flag: "readOnly",
+            budget: None,
+            over_budget: false,
         }
     }
 
-    /// A writer for one tool's output schema: `writeOnly` properties are left out instead.
-    pub fn for_output(resolver: Resolver<'a>) -> Self {
+    /// A writer for one tool's output schema: `writeOnly` properties are left out instead, and
+    /// conversion gives up past `budget` bytes (see [`SchemaWriter::over_budget`]).
+    pub fn for_output(resolver: Resolver<'a>, budget: usize) -> Self {
         SchemaWriter {
             dropped_flag: "writeOnly",
+            budget: Some(budget),
             ..SchemaWriter::new(resolver)
         }
+    }
+
+    /// Whether conversion stopped early because a referenced schema was over the budget.
+    pub fn over_budget(&self) -> bool {
+        self.over_budget
     }
 
     /// Attaches the collected `$defs` to the finished root schema.
@@ -86,6 +100,9 @@ impl<'a> SchemaWriter<'a> {
 
     /// Converts the schema at `pointer`.
     pub fn convert(&mut self, schema: &Value, pointer: &str) -> Value {
+        if self.over_budget {
+            return Value::Null;
+        }
         if let Some(target) = ref_of(schema) {
             let target = target.to_owned();
             let def_name = def_name(&target);
@@ -111,6 +128,9 @@ impl<'a> SchemaWriter<'a> {
                             self.defs.insert(def_name, converted.clone());
                         }
                         let size = converted.to_string().len();
+                        if self.budget.is_some_and(|budget| size > budget) {
+                            self.over_budget = true;
+                        }
                         self.converted
                             .insert(target.clone(), (converted.clone(), size));
                         converted

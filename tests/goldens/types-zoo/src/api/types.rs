@@ -212,6 +212,20 @@ pub struct PetDog {
     ::serde::Deserialize
 )]
 #[serde(deny_unknown_fields)]
+pub struct SearchPetsWhere {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub color: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub legs: ::std::option::Option<i64>,
+}
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
 pub struct Square {
     pub side: f64,
 }

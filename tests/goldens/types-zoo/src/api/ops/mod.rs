@@ -8,5 +8,6 @@ pub mod list_animals;
 pub mod create_animal;
 pub mod plant_tree;
 pub mod draw_shape;
+pub mod search_pets;
 pub mod adopt_pet;
 pub mod post_anything;
