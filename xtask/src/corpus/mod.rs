@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use spec2mcp::{generate, write, Options};
+use spec2mcp::{emit::File, generate, write, Options};
 
 use sources::{Set, Spec};
 
@@ -29,6 +29,8 @@ struct Row {
     /// `None` when it compiled cleanly, else the first error or warning.
     compile_error: Option<String>,
     millis: f64,
+    /// What was generated, for the 3.0/3.1 comparison.
+    files: Vec<File>,
 }
 
 impl Row {
@@ -58,11 +60,28 @@ pub fn run_corpus(root: &Path, args: &[String]) -> Result<(), String> {
         let started = Instant::now();
         let rows = run_set(&set, &base)?;
         let seconds = started.elapsed().as_secs_f64();
-        let table = render(&set, &rows, seconds);
+        let mut table = render(&set, &rows, seconds);
+        let pairs = version_pairs(&rows);
+        if !pairs.is_empty() {
+            table.push_str(
+                "The same API as OpenAPI 3.0 and as 3.1 (drf-spectacular's `*_oas_3_1` twins) must \
+                 generate the same `src/api` (tools, schemas, types), file for file:\n\n",
+            );
+            for (a, b, difference) in &pairs {
+                match difference {
+                    None => table.push_str(&format!("- `{a}` ≡ `{b}`: same\n")),
+                    Some(d) => {
+                        table.push_str(&format!("- `{a}` vs `{b}`: DIFFERENT, {}\n", escape(d)))
+                    }
+                }
+            }
+            table.push('\n');
+        }
         print!("{table}");
         let ok = rows.iter().filter(|r| r.passed()).count();
+        let different = pairs.iter().filter(|(_, _, d)| d.is_some()).count();
         passed += ok;
-        failed += rows.len() - ok;
+        failed += rows.len() - ok + different;
         if record {
             record_table(root, set.id, &table)?;
         }
@@ -158,6 +177,7 @@ fn generate_one(spec: &Spec, crates: &Path) -> Row {
         generated: Ok(()),
         compile_error: None,
         millis,
+        files: Vec::new(),
     };
     match result {
         Ok(Ok(generated)) => {
@@ -172,6 +192,7 @@ fn generate_one(spec: &Spec, crates: &Path) -> Row {
             row.generated = write::write(&crates.join(&spec.name), &generated.files)
                 .map(|_| ())
                 .map_err(|e| e.to_string());
+            row.files = generated.files;
         }
         Ok(Err(err)) => {
             row.generated = Err(err
@@ -260,4 +281,63 @@ fn record_table(root: &Path, id: &str, table: &str) -> Result<(), String> {
         _ => format!("{}\n{section}\n", doc.trim_end()),
     };
     std::fs::write(&path, doc).map_err(|e| e.to_string())
+}
+
+/// Pairs `X` / `X-oas-3-1` of one set, each with its first difference in `src/api` (`None`: same).
+fn version_pairs(rows: &[Row]) -> Vec<(String, String, Option<String>)> {
+    let mut pairs = Vec::new();
+    for twin in rows.iter().filter(|r| r.name.ends_with("-oas-3-1")) {
+        let base_name = twin.name.trim_end_matches("-oas-3-1");
+        let Some(base) = rows.iter().find(|r| r.name == base_name) else {
+            continue;
+        };
+        let difference = api_difference(base, twin);
+        pairs.push((base.name.clone(), twin.name.clone(), difference));
+    }
+    pairs
+}
+
+fn api_difference(a: &Row, b: &Row) -> Option<String> {
+    let api = |row: &Row| -> Vec<(String, Vec<String>)> {
+        row.files
+            .iter()
+            .filter(|f| f.path.starts_with("src/api/"))
+            .map(|f| (f.path.clone(), normalized(&f.contents, &row.name)))
+            .collect()
+    };
+    let (a_files, b_files) = (api(a), api(b));
+    if a.files.is_empty() || b.files.is_empty() {
+        return Some("one of them did not generate".into());
+    }
+    let paths =
+        |files: &[(String, Vec<String>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+    if paths(&a_files) != paths(&b_files) {
+        return Some("different files".into());
+    }
+    for ((path, x), (_, y)) in a_files.iter().zip(&b_files) {
+        if let Some(i) = (0..x.len().max(y.len())).find(|&i| x.get(i) != y.get(i)) {
+            return Some(format!(
+                "{path} line {}: {:?} / {:?}",
+                i + 1,
+                x.get(i).map(String::as_str).unwrap_or(""),
+                y.get(i).map(String::as_str).unwrap_or("")
+            ));
+        }
+    }
+    None
+}
+
+/// The file's lines without its header, with the crate's own name (which differs) neutralized.
+fn normalized(contents: &str, name: &str) -> Vec<String> {
+    let snake = name.replace('-', "_");
+    let screaming = snake.to_ascii_uppercase();
+    contents
+        .lines()
+        .filter(|l| !l.contains("@generated") && !l.contains("Regenerate with"))
+        .map(|l| {
+            l.replace(&screaming, "NAME")
+                .replace(&snake, "name")
+                .replace(name, "name")
+        })
+        .collect()
 }
