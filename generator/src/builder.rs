@@ -18,6 +18,7 @@ pub struct Builder {
     config: Option<PathBuf>,
     name: Option<String>,
     methods: Option<Vec<String>>,
+    mode: Option<crate::config::Mode>,
     out_dir: Option<PathBuf>,
 }
 
@@ -59,6 +60,7 @@ impl Builder {
             config: None,
             name: None,
             methods: None,
+            mode: None,
             out_dir: None,
         }
     }
@@ -79,6 +81,12 @@ impl Builder {
     /// HTTP methods that become tools (default: GET only).
     pub fn methods(mut self, methods: &[&str]) -> Self {
         self.methods = Some(methods.iter().map(|m| (*m).to_owned()).collect());
+        self
+    }
+
+    /// How operations are offered (default: config `mode`, else one tool each).
+    pub fn mode(mut self, mode: crate::config::Mode) -> Self {
+        self.mode = Some(mode);
         self
     }
 
@@ -126,6 +134,7 @@ impl Builder {
             config,
             command: "cargo build (build.rs: spec2mcp::Builder)".to_owned(),
             workspace_member: true,
+            mode: self.mode,
         };
         let generated = generate(&options)?;
         for d in generated.diagnostics.items() {

@@ -26,6 +26,41 @@ pub struct Config {
     pub rename: BTreeMap<String, String>,
     /// Longest tool name (default 64).
     pub max_tool_name_len: Option<usize>,
+    /// How operations are offered (default: one tool each).
+    pub mode: Option<Mode>,
+}
+
+/// How the generated server offers the operations to MCP clients.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// One tool per operation.
+    #[default]
+    Operations,
+    /// Three meta tools (search, describe, call), for APIs with hundreds of operations.
+    Dynamic,
+}
+
+impl Mode {
+    /// The name used on the command line and in `spec2mcp.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Operations => "operations",
+            Mode::Dynamic => "dynamic",
+        }
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "operations" => Ok(Mode::Operations),
+            "dynamic" => Ok(Mode::Dynamic),
+            other => Err(format!("unknown mode `{other}`: use operations or dynamic")),
+        }
+    }
 }
 
 /// Ways to pick operations.

@@ -44,6 +44,8 @@ pub struct Options {
     pub command: String,
     /// Leave `[workspace]` out of the generated manifest.
     pub workspace_member: bool,
+    /// How operations are offered (default: config `mode`, else one tool each).
+    pub mode: Option<config::Mode>,
 }
 
 impl Options {
@@ -58,6 +60,7 @@ impl Options {
             methods: None,
             config: Config::default(),
             workspace_member: false,
+            mode: None,
         }
     }
 }
@@ -170,6 +173,7 @@ pub fn generate_loaded(
         exclude: config.exclude.clone(),
         rename: config.rename.clone(),
         max_tool_name_len: config.max_tool_name_len.unwrap_or(64).clamp(16, 128),
+        mode: options.mode.or(config.mode).unwrap_or_default(),
     };
     let api = model::build(spec, &settings, &mut diags);
     let mut diagnostics = Diagnostics::default();

@@ -63,6 +63,10 @@ struct GenerateArgs {
     /// Leave `[workspace]` out of the manifest (the crate is a member of an enclosing workspace).
     #[arg(long)]
     workspace_member: bool,
+    /// How operations are offered: `operations` (one tool each) or `dynamic` (three meta
+    /// tools: search, describe, call) [default: config `mode`, else operations].
+    #[arg(long)]
+    mode: Option<spec2mcp::config::Mode>,
 }
 
 fn main() -> ExitCode {
@@ -135,6 +139,9 @@ fn regenerate_command(args: &GenerateArgs) -> String {
     if args.workspace_member {
         cmd.push_str(" --workspace-member");
     }
+    if let Some(mode) = args.mode {
+        cmd.push_str(&format!(" --mode {}", mode.as_str()));
+    }
     cmd
 }
 
@@ -152,6 +159,7 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         config,
         command: regenerate_command(&args),
         workspace_member: args.workspace_member,
+        mode: args.mode,
     };
     let generated = match generate(&options) {
         Ok(generated) => generated,

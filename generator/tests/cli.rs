@@ -332,3 +332,37 @@ fn a_webhooks_only_document_says_why_it_has_no_tools() {
     );
     assert!(text.contains("0 operations → 0 tools"), "{text}");
 }
+
+#[test]
+fn mode_dynamic_is_recorded_in_the_crate_and_its_regenerate_command() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(dir.path(), "mini.yaml", MINIMAL);
+    let out = dir.path().join("mini-mcp");
+    let out_s = out.display().to_string();
+    let gen = spec2mcp(&[
+        "generate", "--spec", &spec, "--out", &out_s, "--mode", "dynamic",
+    ]);
+    assert!(gen.status.success(), "{}", stderr(&gen));
+    let api = std::fs::read_to_string(out.join("src/api/mod.rs")).expect("api written");
+    assert!(api.contains("mode: ToolMode::Dynamic"), "{api}");
+    assert!(
+        api.contains("--mode dynamic"),
+        "the header's command keeps the mode"
+    );
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("README written");
+    assert!(readme.contains("`search_operations`"), "{readme}");
+    // The config file can set it too, and a wrong value is a clear error.
+    let config = write(dir.path(), "spec2mcp.toml", "mode = \"sideways\"\n");
+    let bad = spec2mcp(&[
+        "generate", "--spec", &spec, "--out", &out_s, "--config", &config,
+    ]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("sideways"), "{}", stderr(&bad));
+    let bad_flag = spec2mcp(&["generate", "--spec", &spec, "--out", &out_s, "--mode", "x"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    assert!(
+        stderr(&bad_flag).contains("operations or dynamic"),
+        "{}",
+        stderr(&bad_flag)
+    );
+}

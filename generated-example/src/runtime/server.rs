@@ -16,7 +16,8 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
 use super::caller::Caller;
-use super::def::{ApiDef, Method, ToolDef};
+use super::def::{ApiDef, Method, ToolDef, ToolMode};
+use super::dynamic::{self, Meta};
 use super::executor::Executor;
 
 /// What a hand-written tool's handler returns.
@@ -45,7 +46,7 @@ impl CustomTool {
         Fut: Future<Output = CallToolResult> + Send + 'static,
     {
         let schema: JsonObject = serde_json::from_str(input_schema).map_err(|err| BadSchema {
-            tool: name,
+            tool: name.to_owned(),
             message: err.to_string(),
         })?;
         let tool = Tool::new(name, description, Arc::new(schema));
@@ -75,7 +76,10 @@ pub struct McpServer {
 #[derive(Debug)]
 struct Inner {
     executor: Arc<Executor>,
+    /// One per generated tool, then the hand-written ones (what `describe_operation` shows).
     tools: Vec<Tool>,
+    /// What `tools/list` answers: `tools`, or the meta tools and the hand-written ones.
+    listed: Vec<Tool>,
     by_name: HashMap<String, Target>,
     custom: Vec<CustomTool>,
 }
@@ -85,13 +89,14 @@ struct Inner {
 enum Target {
     Generated(usize),
     Custom(usize),
+    Meta(Meta),
 }
 
 /// A tool that cannot be served: its input schema is not a JSON object, or its name is taken.
 #[derive(Debug)]
 pub struct BadSchema {
     /// The tool.
-    pub tool: &'static str,
+    pub tool: String,
     /// What was wrong.
     pub message: String,
 }
@@ -105,8 +110,13 @@ impl std::fmt::Display for BadSchema {
 impl std::error::Error for BadSchema {}
 
 impl McpServer {
-    /// Builds the tool list once from the static table and the hand-written tools.
-    pub fn new(executor: Executor, custom: Vec<CustomTool>) -> Result<Self, BadSchema> {
+    /// Builds the tool list once from the static table and the hand-written tools, offered
+    /// one per operation or through the meta tools as `mode` says.
+    pub fn new(
+        executor: Executor,
+        custom: Vec<CustomTool>,
+        mode: ToolMode,
+    ) -> Result<Self, BadSchema> {
         let api = executor.api();
         let mut tools = Vec::with_capacity(api.tools.len() + custom.len());
         let mut by_name = HashMap::with_capacity(api.tools.len() + custom.len());
@@ -118,17 +128,38 @@ impl McpServer {
             let name = extra.tool.name.to_string();
             if let Some(def) = api.tools.iter().find(|t| t.name == name) {
                 return Err(BadSchema {
-                    tool: def.name,
+                    tool: def.name.to_owned(),
                     message: "a hand-written tool has the same name".to_owned(),
+                });
+            }
+            if Meta::from_name(&name).is_some() && mode == ToolMode::Dynamic {
+                return Err(BadSchema {
+                    tool: name.clone(),
+                    message: "a hand-written tool has the name of a meta tool".to_owned(),
                 });
             }
             tools.push(extra.tool.clone());
             by_name.insert(name, Target::Custom(index));
         }
+        let listed = match mode {
+            ToolMode::Operations => tools.clone(),
+            ToolMode::Dynamic => {
+                let mut listed = dynamic::meta_tools(api);
+                for meta in &listed {
+                    let target = Meta::from_name(&meta.name).map(Target::Meta);
+                    if let Some(target) = target {
+                        by_name.insert(meta.name.to_string(), target);
+                    }
+                }
+                listed.extend(custom.iter().map(|c| c.tool.clone()));
+                listed
+            }
+        };
         Ok(McpServer {
             inner: Arc::new(Inner {
                 executor: Arc::new(executor),
                 tools,
+                listed,
                 by_name,
                 custom,
             }),
@@ -142,14 +173,14 @@ impl McpServer {
 
 fn describe(def: &'static ToolDef) -> Result<Tool, BadSchema> {
     let schema: JsonObject = serde_json::from_str(def.input_schema).map_err(|err| BadSchema {
-        tool: def.name,
+        tool: def.name.to_owned(),
         message: format!("its input schema is invalid: {err}"),
     })?;
     let mut tool = Tool::new(def.name, def.description, Arc::new(schema));
     tool.title = Some(def.title.to_owned());
     if let Some(output) = def.output_schema {
         let output: JsonObject = serde_json::from_str(output).map_err(|err| BadSchema {
-            tool: def.name,
+            tool: def.name.to_owned(),
             message: format!("its output schema is invalid: {err}"),
         })?;
         tool = tool.with_raw_output_schema(Arc::new(output));
@@ -190,13 +221,16 @@ impl ServerHandler for McpServer {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.inner.tools.clone()))
+        Ok(ListToolsResult::with_all_items(self.inner.listed.clone()))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
         let index = match *self.inner.by_name.get(name)? {
             Target::Generated(i) => i,
             Target::Custom(i) => self.api().tools.len() + i,
+            Target::Meta(_) => {
+                return self.inner.listed.iter().find(|t| t.name == name).cloned();
+            }
         };
         self.inner.tools.get(index).cloned()
     }
@@ -222,22 +256,47 @@ impl ServerHandler for McpServer {
         };
         let args = request.arguments.unwrap_or_default();
         let result = match target {
-            Target::Generated(index) => {
-                let def = &api.tools[index];
-                match (def.build)(args) {
-                    Ok(req) => self.inner.executor.call(def, req, &caller).await,
-                    Err(err) => {
-                        tracing::info!(tool = def.name, field = %err.field, "rejected arguments");
-                        invalid_arguments(def.name, &err)
-                    }
-                }
-            }
+            Target::Generated(index) => self.call_generated(index, args, &caller).await,
             Target::Custom(index) => {
                 let custom = &self.inner.custom[index];
                 (custom.handler)(self.inner.executor.clone(), caller, args).await
             }
+            Target::Meta(Meta::Search) => {
+                dynamic::search(api, &args).unwrap_or_else(|err| err.into_result(dynamic::SEARCH))
+            }
+            Target::Meta(Meta::Describe) => match dynamic::operation(api, &args, &["name"]) {
+                Ok((index, _)) => dynamic::describe(&self.inner.tools[index]),
+                Err(err) => err.into_result(dynamic::DESCRIBE),
+            },
+            Target::Meta(Meta::Call) => {
+                let picked = dynamic::operation(api, &args, &["name", "arguments"])
+                    .and_then(|(index, _)| Ok((index, dynamic::call_arguments(&args)?)));
+                match picked {
+                    Ok((index, inner)) => self.call_generated(index, inner, &caller).await,
+                    Err(err) => err.into_result(dynamic::CALL),
+                }
+            }
         };
         Ok(result.into())
+    }
+}
+
+impl McpServer {
+    /// A generated tool: typed input, then the upstream request.
+    async fn call_generated(
+        &self,
+        index: usize,
+        args: JsonObject,
+        caller: &Caller,
+    ) -> CallToolResult {
+        let def = &self.api().tools[index];
+        match (def.build)(args) {
+            Ok(req) => self.inner.executor.call(def, req, caller).await,
+            Err(err) => {
+                tracing::info!(tool = def.name, field = %err.field, "rejected arguments");
+                invalid_arguments(def.name, &err)
+            }
+        }
     }
 }
 

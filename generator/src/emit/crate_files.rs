@@ -85,8 +85,17 @@ pub fn readme(api: &Api, info: &CrateInfo) -> String {
     let prefix = &info.env_prefix;
     let mut out = String::new();
     out.push_str(&info.header_md());
+    let offered = match api.mode {
+        crate::config::Mode::Operations => "one tool per operation".to_owned(),
+        crate::config::Mode::Dynamic => format!(
+            "its {} operations offered through three tools: `search_operations`, \
+             `describe_operation` and `call_operation` (generated with `--mode dynamic`; \
+             `--mode operations` at run time lists one tool per operation instead)",
+            api.tools.len()
+        ),
+    };
     out.push_str(&format!(
-        "# {}\n\nAn MCP server for the **{}** (version {}), one tool per operation.\n",
+        "# {}\n\nAn MCP server for the **{}** (version {}), {offered}.\n",
         info.package,
         api_phrase(&api.title),
         api.version
@@ -134,6 +143,7 @@ pub fn readme(api: &Api, info: &CrateInfo) -> String {
         "| `--forward-header NAME[:UPSTREAM]` | Pass the caller's HTTP header upstream (per-user credentials; off by default) |\n",
         "| `--require-bearer-env VAR` | Demand `Authorization: Bearer <value of VAR>` on `/mcp` |\n",
         "| `--retries N` | Extra attempts for idempotent requests after transient failures (default 2) |\n",
+        "| `--mode operations\\|dynamic` | One tool per operation, or three meta tools (search, describe, call) for large APIs |\n",
         "| `--max-response-bytes` / `--max-request-bytes` | Size limits (default 1 MiB each) |\n",
         "| `OTEL_EXPORTER_OTLP_ENDPOINT` | Where spans go when built with `--features otlp` |\n",
         "| `RUST_LOG` | Log filter; logs go to stderr (default `info,rmcp=warn`) |\n\n",

@@ -15,6 +15,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "caller.rs",
     "cli.rs",
     "def.rs",
+    "dynamic.rs",
     "executor.rs",
     "mod.rs",
     "outcome.rs",

@@ -36,6 +36,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         let description = &t.description;
         let method = ident(&pascal_method(&t.method))?;
         let path = &t.path;
+        let tags = &t.tags;
         let alternatives = t.security.iter().map(|alt| quote!(&[#(#alt),*]));
         let output = if t.output_schema.is_some() {
             quote!(::std::option::Option::Some(ops::#module::OUTPUT_SCHEMA))
@@ -49,6 +50,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
                 description: #description,
                 method: Method::#method,
                 path: #path,
+                tags: &[#(#tags),*],
                 input_schema: ops::#module::INPUT_SCHEMA,
                 output_schema: #output,
                 security: &[#(#alternatives),*],
@@ -57,6 +59,10 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         });
     }
     let tool_count = api.tools.len();
+    let mode = match api.mode {
+        crate::config::Mode::Operations => quote!(Operations),
+        crate::config::Mode::Dynamic => quote!(Dynamic),
+    };
     let title = &api.title;
     let base_url = match &api.default_base_url {
         Some(url) => quote!(::std::option::Option::Some(#url)),
@@ -77,7 +83,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
     Ok(quote! {
         //! The API as static data: its tools, security schemes and defaults.
 
-        use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+        use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
         #extra_imports
 
         pub mod ops;
@@ -98,6 +104,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
             default_base_url: #base_url,
             security_schemes: &SECURITY_SCHEMES,
             tools: &TOOLS,
+            mode: ToolMode::#mode,
         };
     })
 }

@@ -121,6 +121,7 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
         types,
         operation_count: operations.len(),
         skipped,
+        mode: settings.mode,
     }
 }
 
@@ -389,6 +390,7 @@ fn tool<'a>(
     Ok(Tool {
         name,
         module,
+        tags: tags(op.op),
         input_type,
         title,
         description,

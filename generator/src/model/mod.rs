@@ -30,6 +30,8 @@ pub struct Api {
     pub operation_count: usize,
     /// Operations left out, and why.
     pub skipped: Vec<Skipped>,
+    /// One tool per operation, or the meta tools.
+    pub mode: crate::config::Mode,
 }
 
 /// An operation that did not become a tool.
@@ -78,6 +80,8 @@ pub struct Tool {
     pub name: String,
     /// Rust module holding the input struct and handler.
     pub module: String,
+    /// The operation's tags.
+    pub tags: Vec<String>,
     /// Name of the input struct.
     pub input_type: String,
     /// Human-readable title.
@@ -316,4 +320,6 @@ pub struct Settings {
     pub rename: std::collections::BTreeMap<String, String>,
     /// Longest tool name.
     pub max_tool_name_len: usize,
+    /// How the server offers the tools.
+    pub mode: crate::config::Mode,
 }

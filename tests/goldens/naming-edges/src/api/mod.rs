@@ -2,7 +2,7 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
-use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
 use super::runtime::def::Method;
 pub mod ops;
 pub mod types;
@@ -16,6 +16,7 @@ pub static TOOLS: [ToolDef; 7usize] = [
         description: "GET /a/",
         method: Method::Get,
         path: "/a/",
+        tags: &[],
         input_schema: ops::list_things::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[],
@@ -27,6 +28,7 @@ pub static TOOLS: [ToolDef; 7usize] = [
         description: "GET /b/",
         method: Method::Get,
         path: "/b/",
+        tags: &[],
         input_schema: ops::list_things_2::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[],
@@ -38,6 +40,7 @@ pub static TOOLS: [ToolDef; 7usize] = [
         description: "GET /c/{2fa}/",
         method: Method::Get,
         path: "/c/{2fa}/",
+        tags: &[],
         input_schema: ops::get_c_2fa::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[],
@@ -49,6 +52,7 @@ pub static TOOLS: [ToolDef; 7usize] = [
         description: "GET /d/",
         method: Method::Get,
         path: "/d/",
+        tags: &[],
         input_schema: ops::this_is_a_very_long_operation_identifier_that_goes_on_a_6884c5d3::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[],
@@ -60,6 +64,7 @@ pub static TOOLS: [ToolDef; 7usize] = [
         description: "GET /e/",
         method: Method::Get,
         path: "/e/",
+        tags: &[],
         input_schema: ops::this_is_a_very_long_operation_identifier_that_goes_on_a_4ebf5e8b::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[],
@@ -71,6 +76,7 @@ pub static TOOLS: [ToolDef; 7usize] = [
         description: "Non-ASCII operationId",
         method: Method::Get,
         path: "/f/",
+        tags: &[],
         input_schema: ops::unicode_operation::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[],
@@ -82,6 +88,7 @@ pub static TOOLS: [ToolDef; 7usize] = [
         description: "GET /g/",
         method: Method::Get,
         path: "/g/",
+        tags: &[],
         input_schema: ops::type_::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[],
@@ -97,4 +104,5 @@ pub static API: ApiDef = ApiDef {
     default_base_url: ::std::option::Option::None,
     security_schemes: &SECURITY_SCHEMES,
     tools: &TOOLS,
+    mode: ToolMode::Operations,
 };

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod caller;
 pub mod cli;
 pub mod def;
+pub mod dynamic;
 pub mod executor;
 pub mod outcome;
 pub mod request;

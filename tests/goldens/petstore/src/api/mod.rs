@@ -2,7 +2,7 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
-use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
 use super::runtime::def::{Method, SchemeKind};
 pub mod ops;
 pub mod types;
@@ -27,6 +27,7 @@ pub static TOOLS: [ToolDef; 2usize] = [
         description: "List all pets",
         method: Method::Get,
         path: "/pets",
+        tags: &["pets"],
         input_schema: ops::list_pets::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::list_pets::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
@@ -38,6 +39,7 @@ pub static TOOLS: [ToolDef; 2usize] = [
         description: "Info for a specific pet",
         method: Method::Get,
         path: "/pets/{petId}",
+        tags: &["pets"],
         input_schema: ops::get_pet::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::get_pet::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
@@ -53,4 +55,5 @@ pub static API: ApiDef = ApiDef {
     default_base_url: ::std::option::Option::Some("http://petstore.example.com/v1"),
     security_schemes: &SECURITY_SCHEMES,
     tools: &TOOLS,
+    mode: ToolMode::Operations,
 };

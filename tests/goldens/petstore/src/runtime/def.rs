@@ -21,6 +21,17 @@ pub struct ApiDef {
     pub security_schemes: &'static [SecurityScheme],
     /// One entry per tool, in the order `tools/list` reports them.
     pub tools: &'static [ToolDef],
+    /// What `tools/list` offers unless `--mode` says otherwise (chosen at generation time).
+    pub mode: ToolMode,
+}
+
+/// How the operations are offered to MCP clients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolMode {
+    /// One tool per operation (the default).
+    Operations,
+    /// Three meta tools — search, describe, call — whatever the number of operations.
+    Dynamic,
 }
 
 /// One tool: one API operation.
@@ -36,6 +47,8 @@ pub struct ToolDef {
     pub method: Method,
     /// Path template as in the spec, e.g. `/api/products/{slug}/`.
     pub path: &'static str,
+    /// The operation's tags, for searching in the dynamic mode.
+    pub tags: &'static [&'static str],
     /// JSON Schema of the arguments (an object schema), written by the generator.
     pub input_schema: &'static str,
     /// JSON Schema of the structured result, from the first 2xx JSON response (relaxed to what

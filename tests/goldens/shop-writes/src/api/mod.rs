@@ -2,7 +2,7 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
-use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
 use super::runtime::def::{Method, SchemeKind};
 pub mod ops;
 pub mod types;
@@ -27,6 +27,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Product categories.",
         method: Method::Get,
         path: "/api/categories/",
+        tags: &["categories"],
         input_schema: ops::categories_list::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::categories_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
@@ -38,6 +39,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Product categories.",
         method: Method::Get,
         path: "/api/categories/{slug}/",
+        tags: &["categories"],
         input_schema: ops::categories_retrieve::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(
             ops::categories_retrieve::OUTPUT_SCHEMA,
@@ -51,6 +53,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Echo query parameters and the X-Request-Tag header\n\nEchoes how query parameters and a header arrived, for encoding tests.",
         method: Method::Get,
         path: "/api/echo/",
+        tags: &["echo"],
         input_schema: ops::echo_query::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::echo_query::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
@@ -62,6 +65,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Echo one path segment\n\nEchoes a path segment, decoded and as received, for encoding tests.",
         method: Method::Get,
         path: "/api/echo/{value}/",
+        tags: &["echo"],
         input_schema: ops::echo_path::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::echo_path::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
@@ -73,6 +77,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "The authenticated caller's own orders.",
         method: Method::Get,
         path: "/api/me/orders/",
+        tags: &["me"],
         input_schema: ops::me_orders_list::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::me_orders_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
@@ -84,6 +89,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "The authenticated caller's own orders.",
         method: Method::Get,
         path: "/api/me/orders/{id}/",
+        tags: &["me"],
         input_schema: ops::me_orders_retrieve::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(
             ops::me_orders_retrieve::OUTPUT_SCHEMA,
@@ -97,6 +103,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "List products\n\nPublished products (staff also see drafts).",
         method: Method::Get,
         path: "/api/products/",
+        tags: &["products"],
         input_schema: ops::products_list::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::products_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
@@ -108,6 +115,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Products. Anyone can read published products; staff can write and see drafts.",
         method: Method::Post,
         path: "/api/products/",
+        tags: &["products"],
         input_schema: ops::products_create::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::products_create::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
@@ -119,6 +127,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Get one product by its slug\n\nProducts. Anyone can read published products; staff can write and see drafts.",
         method: Method::Get,
         path: "/api/products/{slug}/",
+        tags: &["products"],
         input_schema: ops::products_retrieve::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(
             ops::products_retrieve::OUTPUT_SCHEMA,
@@ -132,6 +141,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Products. Anyone can read published products; staff can write and see drafts.",
         method: Method::Put,
         path: "/api/products/{slug}/",
+        tags: &["products"],
         input_schema: ops::products_update::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::products_update::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
@@ -143,6 +153,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Products. Anyone can read published products; staff can write and see drafts.",
         method: Method::Delete,
         path: "/api/products/{slug}/",
+        tags: &["products"],
         input_schema: ops::products_destroy::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["tokenAuth"], &["cookieAuth"]],
@@ -154,6 +165,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Products. Anyone can read published products; staff can write and see drafts.",
         method: Method::Patch,
         path: "/api/products/{slug}/",
+        tags: &["products"],
         input_schema: ops::products_partial_update::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(
             ops::products_partial_update::OUTPUT_SCHEMA,
@@ -167,6 +179,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Publish a draft product\n\nProducts. Anyone can read published products; staff can write and see drafts.",
         method: Method::Post,
         path: "/api/products/{slug}/publish/",
+        tags: &["products"],
         input_schema: ops::products_publish_create::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(
             ops::products_publish_create::OUTPUT_SCHEMA,
@@ -180,6 +193,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Reviews of a product\n\nAll reviews of one published product, oldest first (a plain JSON array, not paginated).",
         method: Method::Get,
         path: "/api/products/{slug}/reviews/",
+        tags: &["products"],
         input_schema: ops::products_reviews_list::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(
             ops::products_reviews_list::OUTPUT_SCHEMA,
@@ -193,6 +207,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Review a product\n\nProducts. Anyone can read published products; staff can write and see drafts.",
         method: Method::Post,
         path: "/api/products/{slug}/reviews/",
+        tags: &["products"],
         input_schema: ops::products_reviews_create::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(
             ops::products_reviews_create::OUTPUT_SCHEMA,
@@ -206,6 +221,7 @@ pub static TOOLS: [ToolDef; 16usize] = [
         description: "Sleep for a few seconds, then answer\n\nSleeps, for timeout tests.",
         method: Method::Get,
         path: "/api/slow/",
+        tags: &["slow"],
         input_schema: ops::slow::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::slow::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
@@ -221,4 +237,5 @@ pub static API: ApiDef = ApiDef {
     default_base_url: ::std::option::Option::None,
     security_schemes: &SECURITY_SCHEMES,
     tools: &TOOLS,
+    mode: ToolMode::Operations,
 };

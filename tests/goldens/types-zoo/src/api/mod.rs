@@ -2,7 +2,7 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
-use super::runtime::def::{ApiDef, SecurityScheme, ToolDef};
+use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
 use super::runtime::def::{Method, SchemeKind};
 pub mod ops;
 pub mod types;
@@ -22,6 +22,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "Get one animal\n\nLooks an animal up by id.",
         method: Method::Get,
         path: "/animals/{animal_id}/",
+        tags: &[],
         input_schema: ops::get_animal::INPUT_SCHEMA,
         output_schema: ::std::option::Option::Some(ops::get_animal::OUTPUT_SCHEMA),
         security: &[&["bearerAuth"]],
@@ -33,6 +34,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "PUT /animals/{animal_id}/",
         method: Method::Put,
         path: "/animals/{animal_id}/",
+        tags: &[],
         input_schema: ops::replace_animal::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["bearerAuth"]],
@@ -44,6 +46,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "GET /animals/",
         method: Method::Get,
         path: "/animals/",
+        tags: &[],
         input_schema: ops::list_animals::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["bearerAuth"]],
@@ -55,6 +58,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "Create an animal",
         method: Method::Post,
         path: "/animals/",
+        tags: &[],
         input_schema: ops::create_animal::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["bearerAuth"]],
@@ -66,6 +70,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "POST /trees/",
         method: Method::Post,
         path: "/trees/",
+        tags: &[],
         input_schema: ops::plant_tree::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["bearerAuth"]],
@@ -77,6 +82,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "POST /shapes/",
         method: Method::Post,
         path: "/shapes/",
+        tags: &[],
         input_schema: ops::draw_shape::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["bearerAuth"]],
@@ -88,6 +94,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "A parameter described with `content` instead of `schema`.",
         method: Method::Get,
         path: "/pets/search/",
+        tags: &[],
         input_schema: ops::search_pets::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["bearerAuth"]],
@@ -99,6 +106,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "A discriminated union (drf-spectacular's PolymorphicProxySerializer writes these).",
         method: Method::Post,
         path: "/pets/adopt/",
+        tags: &[],
         input_schema: ops::adopt_pet::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["bearerAuth"]],
@@ -110,6 +118,7 @@ pub static TOOLS: [ToolDef; 9usize] = [
         description: "POST /anything/",
         method: Method::Post,
         path: "/anything/",
+        tags: &[],
         input_schema: ops::post_anything::INPUT_SCHEMA,
         output_schema: ::std::option::Option::None,
         security: &[&["bearerAuth"]],
@@ -125,4 +134,5 @@ pub static API: ApiDef = ApiDef {
     default_base_url: ::std::option::Option::Some("https://zoo.example.com/v1"),
     security_schemes: &SECURITY_SCHEMES,
     tools: &TOOLS,
+    mode: ToolMode::Operations,
 };
