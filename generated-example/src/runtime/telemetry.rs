@@ -3,6 +3,7 @@
 //! OTLP/HTTP (endpoint from `OTEL_EXPORTER_OTLP_ENDPOINT`, default `http://localhost:4318`).
 //! Either way each call's upstream request carries a W3C `traceparent` continuing the caller's.
 
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
@@ -24,10 +25,23 @@ impl Drop for Telemetry {
     }
 }
 
-/// Logs go to stderr only: in stdio mode stdout is the protocol. `RUST_LOG` sets the filter.
+/// The filter when `RUST_LOG` is unset or not understood.
+const DEFAULT_FILTER: &str = "info,rmcp=warn";
+
+/// Logs go to stderr only: in stdio mode stdout is the protocol. `RUST_LOG` sets the filter as
+/// `level` and `target=level` pairs (`info,rmcp=warn`). That is `Targets`, not `EnvFilter`: the
+/// span and field directives `EnvFilter` adds cost a regex engine in every generated crate's
+/// build, and a server's logs need only targets and levels.
 pub fn init(service: &'static str) -> Telemetry {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
+    let from_env = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let (filter, bad_env) = match from_env.as_deref().map(str::parse::<Targets>) {
+        Some(Ok(filter)) => (filter, None),
+        Some(Err(err)) => (DEFAULT_FILTER.parse().unwrap_or_default(), Some(err)),
+        None => (DEFAULT_FILTER.parse().unwrap_or_default(), None),
+    };
+
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
         .with_ansi(false);
@@ -68,6 +82,9 @@ pub fn init(service: &'static str) -> Telemetry {
         let _ = registry.try_init();
         Telemetry {}
     };
+    if let Some(err) = bad_env {
+        tracing::warn!(error = %err, default = DEFAULT_FILTER, "RUST_LOG is not a list of `level` or `target=level`; using the default");
+    }
     telemetry
 }
 

@@ -14,7 +14,12 @@ pub fn cargo_toml(api: &Api, info: &CrateInfo) -> String {
     let workspace = if info.workspace_member {
         ""
     } else {
-        "\n# A standalone crate: its own workspace, wherever it is placed.\n[workspace]\n"
+        concat!(
+            "\n# A standalone crate: its own workspace, wherever it is placed.\n[workspace]\n",
+            "\n# Debug builds of a large API stay fast: line tables are enough for backtraces, and\n",
+            "# dependencies need no debug info (the GitHub API: 145 s → 114 s from clean, 2 cores).\n",
+            "[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n",
+        )
     };
     format!(
         "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = \"{description}\"\n\n# The runtime's unit tests run in spec2mcp's own repository, not in every generated crate.\n[lib]\ntest = false\ndoctest = false\n\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n\n[dependencies]\n{deps}\n[features]\n{features}{workspace}",
