@@ -6,36 +6,49 @@
 //! properties, items; no formats, patterns, bounds, enums or required lists; `null` allowed), so
 //! this checks exactly those keywords, plus `anyOf`/`oneOf` and `$ref` into `$defs`.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-/// `Ok` when `value` fits `schema`; else the JSON path of the first misfit and why.
-pub fn check(value: &Value, schema: &Value) -> Result<(), String> {
+/// A schema object; a non-object (sub)schema such as `true` accepts everything.
+type Schema = Map<String, Value>;
+
+/// `Ok` when `value` fits `schema`; else the JSON path of the first misfit and why. The schema
+/// is the object the tool lists as its `outputSchema` (parsed once, shared with the listing).
+pub fn check(value: &Value, schema: &Schema) -> Result<(), String> {
     check_at(value, schema, schema, "$", 0)
 }
 
 fn check_at(
     value: &Value,
-    schema: &Value,
-    root: &Value,
+    schema: &Schema,
+    root: &Schema,
     path: &str,
     depth: usize,
 ) -> Result<(), String> {
+    let sub = |value: &Value, schema: &Value, path: &str| match schema.as_object() {
+        Some(schema) => check_at(value, schema, root, path, depth + 1),
+        None => Ok(()),
+    };
     if depth > 64 {
         return Ok(());
     }
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         let target = reference
             .strip_prefix("#/")
-            .and_then(|p| root.pointer(&format!("/{p}")))
+            .and_then(|p| {
+                let (first, rest) = p.split_once('/').unwrap_or((p, ""));
+                let top = root.get(first)?;
+                if rest.is_empty() {
+                    Some(top)
+                } else {
+                    top.pointer(&format!("/{rest}"))
+                }
+            })
             .ok_or_else(|| format!("{path}: unresolvable $ref {reference}"))?;
-        return check_at(value, target, root, path, depth + 1);
+        return sub(value, target, path);
     }
     for key in ["anyOf", "oneOf"] {
         if let Some(Value::Array(members)) = schema.get(key) {
-            if !members
-                .iter()
-                .any(|m| check_at(value, m, root, path, depth + 1).is_ok())
-            {
+            if !members.iter().any(|m| sub(value, m, path).is_ok()) {
                 return Err(format!("{path}: matches none of the {key} alternatives"));
             }
         }
@@ -57,12 +70,12 @@ fn check_at(
         Value::Object(map) => {
             let props = schema.get("properties").and_then(Value::as_object);
             for (key, item) in map {
-                let sub = format!("{path}.{key}");
+                let at = format!("{path}.{key}");
                 match props.and_then(|p| p.get(key)) {
-                    Some(prop) => check_at(item, prop, root, &sub, depth + 1)?,
+                    Some(prop) => sub(item, prop, &at)?,
                     None => {
-                        if let Some(extra @ Value::Object(_)) = schema.get("additionalProperties") {
-                            check_at(item, extra, root, &sub, depth + 1)?;
+                        if let Some(extra) = schema.get("additionalProperties") {
+                            sub(item, extra, &at)?;
                         }
                     }
                 }
@@ -71,7 +84,7 @@ fn check_at(
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
-                    check_at(item, item_schema, root, &format!("{path}[{i}]"), depth + 1)?;
+                    sub(item, item_schema, &format!("{path}[{i}]"))?;
                 }
             }
         }
@@ -117,6 +130,7 @@ mod tests {
             "count": {"type": ["integer", "null"]},
             "results": {"type": ["array", "null"], "items": {"$ref": "#/$defs/P"}}
         }, "$defs": {"P": {"type": ["object", "null"], "properties": {"slug": {"type": ["string", "null"]}}}}});
+        let schema = schema.as_object().unwrap().clone();
         assert!(check(
             &json!({"count": 2, "results": [{"slug": "o-brien-ñ", "extra": 1}, null]}),
             &schema

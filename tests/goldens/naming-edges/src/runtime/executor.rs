@@ -3,9 +3,10 @@
 //! forwarded caller headers, trace context, retries for idempotent methods, bounded reading, and
 //! the shaping of the answer.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
 use tracing::Instrument;
 
 use super::auth::Credentials;
@@ -39,6 +40,9 @@ pub struct Executor {
     api: &'static ApiDef,
     config: UpstreamConfig,
     credentials: Credentials,
+    /// Each tool's output schema, parsed once (index as in `api.tools`), not on every call;
+    /// the same `Arc` the server lists, so a large API holds one copy.
+    output_schemas: Vec<Option<Arc<JsonObject>>>,
 }
 
 impl Executor {
@@ -53,12 +57,25 @@ impl Executor {
             .user_agent(concat!("spec2mcp-runtime/", env!("CARGO_PKG_VERSION")))
             .tcp_nodelay(true)
             .build()?;
+        let output_schemas = vec![None; api.tools.len()];
         Ok(Executor {
             client,
             api,
             config,
             credentials,
+            output_schemas,
         })
+    }
+
+    /// The parsed output schema of `tool` (one of this API's tools).
+    fn output_schema(&self, tool: &'static ToolDef) -> Option<&JsonObject> {
+        let index = self.api.tools.iter().position(|t| std::ptr::eq(t, tool))?;
+        self.output_schemas.get(index)?.as_deref()
+    }
+
+    /// Gives the executor the output schemas the server parsed for its listing (by tool index).
+    pub fn set_output_schemas(&mut self, schemas: Vec<Option<Arc<JsonObject>>>) {
+        self.output_schemas = schemas;
     }
 
     /// The API this executor serves.
@@ -205,7 +222,7 @@ impl Executor {
             retry_after: retry_after_text,
         };
         if status.is_success() {
-            outcome::success(&resp, tool.output_schema)
+            outcome::success(&resp, self.output_schema(tool))
         } else {
             outcome::http_error(&ctx, &resp)
         }

@@ -113,16 +113,16 @@ impl McpServer {
     /// Builds the tool list once from the static table and the hand-written tools, offered
     /// one per operation or through the meta tools as `mode` says.
     pub fn new(
-        executor: Executor,
+        mut executor: Executor,
         custom: Vec<CustomTool>,
         mode: ToolMode,
     ) -> Result<Self, BadSchema> {
         let api = executor.api();
         let mut tools = Vec::with_capacity(api.tools.len() + custom.len());
         let mut by_name = HashMap::with_capacity(api.tools.len() + custom.len());
-        for (index, def) in api.tools.iter().enumerate() {
-            tools.push(describe(def)?);
-            by_name.insert(def.name.to_owned(), Target::Generated(index));
+        for (index, tool) in describe_all(api.tools).into_iter().enumerate() {
+            tools.push(tool?);
+            by_name.insert(api.tools[index].name.to_owned(), Target::Generated(index));
         }
         for (index, extra) in custom.iter().enumerate() {
             let name = extra.tool.name.to_string();
@@ -141,6 +141,12 @@ impl McpServer {
             tools.push(extra.tool.clone());
             by_name.insert(name, Target::Custom(index));
         }
+        executor.set_output_schemas(
+            tools[..api.tools.len()]
+                .iter()
+                .map(|t| t.output_schema.clone())
+                .collect(),
+        );
         let listed = match mode {
             ToolMode::Operations => tools.clone(),
             ToolMode::Dynamic => {
@@ -169,6 +175,40 @@ impl McpServer {
     fn api(&self) -> &'static ApiDef {
         self.inner.executor.api()
     }
+}
+
+/// Every tool's listing, in table order. Parsing a large API's schemas is most of its start-up
+/// (GitHub: 639 tools, about 2 MB of JSON), so it is spread over the cores.
+fn describe_all(defs: &'static [ToolDef]) -> Vec<Result<Tool, BadSchema>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    if defs.len() < 64 || threads < 2 {
+        return defs.iter().map(describe).collect();
+    }
+    let chunk = defs.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = defs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(describe).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .zip(defs.chunks(chunk))
+            .flat_map(|(handle, part)| {
+                handle.join().unwrap_or_else(|_| {
+                    part.iter()
+                        .map(|def| {
+                            Err(BadSchema {
+                                tool: def.name.to_owned(),
+                                message: "describing it failed".to_owned(),
+                            })
+                        })
+                        .collect()
+                })
+            })
+            .collect()
+    })
 }
 
 fn describe(def: &'static ToolDef) -> Result<Tool, BadSchema> {

@@ -33,10 +33,9 @@ pub struct Response {
 /// plus the same JSON as text; anything else is text. With an output schema, structured content
 /// that does not fit it is withheld (clients would reject the whole result) and the body comes
 /// back as text with a note: a successful call stays a success.
-pub fn success(resp: &Response, output_schema: Option<&str>) -> CallToolResult {
-    let schema = output_schema.and_then(|s| serde_json::from_str::<Value>(s).ok());
+pub fn success(resp: &Response, schema: Option<&serde_json::Map<String, Value>>) -> CallToolResult {
     // A declared output schema obliges every success to carry structured content.
-    let placeholder = || schema.as_ref().map(|_| serde_json::json!({}));
+    let placeholder = || schema.map(|_| serde_json::json!({}));
     if let Some(total) = resp.truncated_from {
         let note = format!(
             "The upstream answered {} {} with a body of {} bytes, over this server's limit of {} bytes; \
@@ -76,7 +75,7 @@ pub fn success(resp: &Response, output_schema: Option<&str>) -> CallToolResult {
         Value::Object(_) => value,
         other => serde_json::json!({ "result": other }),
     };
-    if let Some(schema) = &schema {
+    if let Some(schema) = schema {
         if let Err(misfit) = validate::check(&structured, schema) {
             tracing::warn!(%misfit, "upstream answer does not match its own response schema");
             let note = format!(
@@ -296,13 +295,16 @@ mod tests {
 
     #[test]
     fn answers_that_break_their_schema_stay_successes() {
-        let schema = r#"{"type": "object", "properties": {"slug": {"type": ["string", "null"]}}}"#;
-        let fits = success(&resp(200, r#"{"slug": "o-brien-ñ"}"#), Some(schema));
+        let schema: serde_json::Map<String, Value> = serde_json::from_str(
+            r#"{"type": "object", "properties": {"slug": {"type": ["string", "null"]}}}"#,
+        )
+        .unwrap();
+        let fits = success(&resp(200, r#"{"slug": "o-brien-ñ"}"#), Some(&schema));
         assert_eq!(
             fits.structured_content,
             Some(serde_json::json!({"slug": "o-brien-ñ"}))
         );
-        let breaks = success(&resp(200, r#"{"slug": 7}"#), Some(schema));
+        let breaks = success(&resp(200, r#"{"slug": 7}"#), Some(&schema));
         assert_eq!(breaks.is_error, Some(false));
         assert_eq!(breaks.structured_content, Some(serde_json::json!({})));
         assert!(
