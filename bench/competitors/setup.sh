@@ -11,14 +11,18 @@ set -euo pipefail
 
 FASTMCP_VERSION=4.2.3
 OMG_VERSION=4.0.1
-# The generated server's package.json asks for caret ranges; these are what they resolved to
-# when pinned (the generator's template deps, stdio + streamable-http).
+# The generated server's package.json asks for caret ranges; these are exact pins of them (the
+# generator's template deps, stdio + streamable-http), installed once and linked into every
+# generated project. @modelcontextprotocol/sdk is held at 1.24.3, the last release before the
+# SDK's StreamableHTTPServerTransport started re-reading the Node request body (1.25.0): with
+# >= 1.25 the generated streamable-http server (which hands the SDK a fetch-to-node request
+# whose body Hono already consumed) crashes on the first POST with "ReadableStream is locked".
 OMG_RUNTIME_PACKAGE_JSON='{
   "name": "spec2mcp-bench-omg-runtime",
   "private": true,
   "type": "module",
   "dependencies": {
-    "@modelcontextprotocol/sdk": "1.32.2",
+    "@modelcontextprotocol/sdk": "1.24.3",
     "axios": "1.21.1",
     "dotenv": "16.6.1",
     "zod": "3.25.76",

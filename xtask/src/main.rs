@@ -5,10 +5,12 @@
 //!   app on loopback and show a real MCP client listing and calling its tools.
 //! - `test`: set up the Python venv and run every test (Rust, then end-to-end).
 //! - `corpus [drf|oas-examples|directory|all] [--record]`: generate and compile real specs.
+//! - `bench [--quick] [--record]`: spec2mcp against FastMCP and openapi-mcp-generator.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod bench;
 mod codegen;
 mod corpus;
 mod python;
@@ -21,8 +23,17 @@ fn main() -> ExitCode {
         Some("demo") => demo(&root),
         Some("test") => test(&root),
         Some("corpus") => corpus::run_corpus(&root, &args[1..]),
+        Some("bench") if cfg!(debug_assertions) => {
+            // The bench's own client parses what the servers send (1–7 MB tool lists): in a
+            // debug build that would be part of the figures. Run it optimized instead.
+            run(cargo()
+                .current_dir(&root)
+                .args(["run", "--release", "--quiet", "-p", "xtask", "--", "bench"])
+                .args(&args[1..]))
+        }
+        Some("bench") => bench::run_bench(&root, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [SET…|all] [--record]>");
+            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [SET…|all] [--record] | bench [--quick] [--record]>");
             return ExitCode::from(2);
         }
     };

@@ -1,0 +1,245 @@
+//! The measurements, each against one contender's command: cold start to `tools/list`, memory,
+//! per-call latency over stdio, and tools/call throughput over Streamable HTTP.
+
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use super::http::Connection;
+use super::mcp::{rss_kib, wait_listening, HttpSession, StdioSession};
+
+/// Sorted samples.
+pub struct Samples(Vec<Duration>);
+
+impl Samples {
+    pub fn new(mut samples: Vec<Duration>) -> Samples {
+        samples.sort();
+        Samples(samples)
+    }
+
+    /// The `q` quantile (0..=1), nearest rank.
+    pub fn quantile(&self, q: f64) -> Duration {
+        if self.0.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((q * self.0.len() as f64).ceil() as usize).clamp(1, self.0.len());
+        self.0[rank - 1]
+    }
+
+    pub fn median(&self) -> Duration {
+        self.quantile(0.5)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// What starting the server to a completed `tools/list` costs.
+pub struct ColdStart {
+    pub times: Samples,
+    pub rss_kib: u64,
+    pub tools: usize,
+    pub list_bytes: usize,
+}
+
+/// Starts the server `runs` times, each to a completed `tools/list` over stdio.
+pub fn cold_start(
+    make: &dyn Fn() -> Command,
+    runs: usize,
+    log: &std::path::Path,
+) -> Result<ColdStart, String> {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let mut session = StdioSession::spawn(&mut make(), log)?;
+        session.initialize()?;
+        let (listing, arrived) = session.timed_request("tools/list", json!({}))?;
+        times.push(arrived - started);
+        let rss = rss_kib(session.pid()).unwrap_or(0);
+        last = Some((listing, rss));
+    }
+    let (listing, rss_kib) = last.ok_or("no runs")?;
+    let tools = listing
+        .get("tools")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
+    // What a client receives and an agent pays for: the `tools` array as JSON.
+    let list_bytes = listing.get("tools").map_or(0, |t| t.to_string().len());
+    Ok(ColdStart {
+        times: Samples::new(times),
+        rss_kib,
+        tools,
+        list_bytes,
+    })
+}
+
+/// Round trips of one `tools/call` over stdio, after `warmup` unrecorded calls.
+pub fn stdio_latency(
+    make: &dyn Fn() -> Command,
+    tool: &str,
+    args: &Value,
+    warmup: usize,
+    calls: usize,
+    log: &std::path::Path,
+) -> Result<Samples, String> {
+    let mut session = StdioSession::spawn(&mut make(), log)?;
+    session.initialize()?;
+    let params = json!({"name": tool, "arguments": args});
+    let mut times = Vec::with_capacity(calls);
+    for i in 0..warmup + calls {
+        let started = Instant::now();
+        let result = session.request("tools/call", params.clone())?;
+        let elapsed = started.elapsed();
+        if result.get("isError") == Some(&Value::Bool(true)) {
+            return Err(format!("{tool} failed: {}", cut(&result.to_string())));
+        }
+        if i >= warmup {
+            times.push(elapsed);
+        }
+    }
+    Ok(Samples::new(times))
+}
+
+/// Round trips of the same request straight to the upstream, on one keep-alive connection.
+pub fn direct_latency(
+    addr: &str,
+    target: &str,
+    warmup: usize,
+    calls: usize,
+) -> Result<Samples, String> {
+    let mut connection = Connection::open(addr).map_err(|e| e.to_string())?;
+    let mut times = Vec::with_capacity(calls);
+    for i in 0..warmup + calls {
+        let started = Instant::now();
+        let response = connection
+            .request("GET", target, &[("Accept", "application/json")], b"")
+            .map_err(|e| e.to_string())?;
+        let elapsed = started.elapsed();
+        if response.status != 200 {
+            return Err(format!("direct GET {target} answered {}", response.status));
+        }
+        if i >= warmup {
+            times.push(elapsed);
+        }
+    }
+    Ok(Samples::new(times))
+}
+
+/// Completed `tools/call`s per second with `clients` concurrent sessions for `seconds`.
+pub struct Throughput {
+    pub calls: u64,
+    pub errors: u64,
+    pub per_second: f64,
+    pub latency: Samples,
+}
+
+/// How hard `http_throughput` pushes.
+pub struct Load {
+    pub clients: usize,
+    pub seconds: f64,
+    /// Concurrent clients share one session (for a server that serves one at a time).
+    pub shared_session: bool,
+}
+
+pub fn http_throughput(
+    make: &dyn Fn(u16) -> Command,
+    path: &str,
+    tool: &str,
+    args: &Value,
+    load: &Load,
+    log: &std::path::Path,
+) -> Result<Throughput, String> {
+    let port = free_port()?;
+    let addr = format!("127.0.0.1:{port}");
+    let log_file = std::fs::File::create(log).map_err(|e| e.to_string())?;
+    let mut child = make(port)
+        .stdin(std::process::Stdio::null())
+        .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log_file)
+        .spawn()
+        .map_err(|e| format!("cannot start the HTTP server: {e}"))?;
+    let outcome = (|| {
+        wait_listening(&addr, Duration::from_secs(60))?;
+        // Sessions first, so the handshakes are not timed.
+        let mut sessions = Vec::new();
+        let first = HttpSession::connect(&addr, path)?;
+        let mut others = Vec::new();
+        for _ in 1..load.clients {
+            others.push(if load.shared_session {
+                first.share(&addr)?
+            } else {
+                HttpSession::connect(&addr, path)?
+            });
+        }
+        for mut session in std::iter::once(first).chain(others) {
+            // One untimed call each: connection pools, caches and JITs warm.
+            session.request("tools/call", json!({"name": tool, "arguments": args}))?;
+            sessions.push(session);
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let errors = Arc::new(AtomicU64::new(0));
+        let started = Instant::now();
+        let workers: Vec<_> = sessions
+            .into_iter()
+            .map(|mut session| {
+                let stop = stop.clone();
+                let errors = errors.clone();
+                let params = json!({"name": tool, "arguments": args});
+                std::thread::spawn(move || {
+                    let mut times = Vec::new();
+                    while !stop.load(Ordering::Relaxed) {
+                        let t = Instant::now();
+                        let answer = session.request("tools/call", params.clone());
+                        if stop.load(Ordering::Relaxed) {
+                            // Finished after the window closed: not counted either way.
+                            break;
+                        }
+                        match answer {
+                            Ok(result) if result.get("isError") != Some(&Value::Bool(true)) => {
+                                times.push(t.elapsed())
+                            }
+                            _ => {
+                                errors.fetch_add(1, Ordering::Relaxed);
+                                if errors.load(Ordering::Relaxed) > 1000 {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    times
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_secs_f64(load.seconds));
+        stop.store(true, Ordering::Relaxed);
+        let elapsed = started.elapsed().as_secs_f64();
+        let mut all = Vec::new();
+        for worker in workers {
+            all.extend(worker.join().map_err(|_| "a client thread panicked")?);
+        }
+        let calls = all.len() as u64;
+        Ok(Throughput {
+            calls,
+            errors: errors.load(Ordering::Relaxed),
+            per_second: calls as f64 / elapsed,
+            latency: Samples::new(all),
+        })
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    outcome
+}
+
+pub fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+fn cut(text: &str) -> String {
+    text.chars().take(300).collect()
+}

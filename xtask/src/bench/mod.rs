@@ -1,0 +1,585 @@
+//! `cargo xtask bench [--quick] [--record]`: spec2mcp side by side with FastMCP's OpenAPI
+//! bridge and openapi-mcp-generator, on the same specs (the example app and GitHub's REST API)
+//! and the same upstreams (a fixed-response server on loopback, and the real example app).
+//!
+//! One run measures generation, cold start to `tools/list`, memory, `tools/list` size,
+//! per-call latency over stdio against a direct HTTP call, and tools/call throughput over
+//! Streamable HTTP with 16 clients. It prints the tables (with ratios to spec2mcp) and, with
+//! `--record`, writes them to `docs/benchmarks.md`. The competitors are installed by
+//! `bench/competitors/setup.sh` under `~/.cache/spec2mcp-bench`, never into the repository.
+
+mod django;
+mod http;
+mod mcp;
+mod measure;
+mod upstream;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use measure::{ColdStart, Samples, Throughput};
+
+use crate::{cargo, python, run};
+
+/// How much of everything to do.
+struct Plan {
+    cold_runs: usize,
+    slow_cold_runs: usize,
+    fast_calls: usize,
+    slow_calls: usize,
+    django_calls: usize,
+    clients: usize,
+    seconds: f64,
+}
+
+const FULL: Plan = Plan {
+    cold_runs: 10,
+    slow_cold_runs: 3,
+    fast_calls: 2000,
+    slow_calls: 300,
+    django_calls: 300,
+    clients: 16,
+    seconds: 10.0,
+};
+
+const QUICK: Plan = Plan {
+    cold_runs: 3,
+    slow_cold_runs: 1,
+    fast_calls: 200,
+    slow_calls: 50,
+    django_calls: 50,
+    clients: 16,
+    seconds: 3.0,
+};
+
+/// Starts a server: `(base_url)` for stdio, `(base_url, port)` for HTTP.
+type StdioCommand = Box<dyn Fn(&str) -> Command>;
+type HttpCommand = Box<dyn Fn(&str, u16) -> Command>;
+
+/// One MCP server implementation under test, for one spec.
+struct Contender {
+    label: &'static str,
+    /// The stdio server, calling `base_url`.
+    stdio: StdioCommand,
+    /// The Streamable HTTP server on `port`, calling `base_url`.
+    http: HttpCommand,
+    /// It serves one session at a time: concurrent clients share it (openapi-mcp-generator).
+    shared_session: bool,
+    /// Fewer repetitions: it is seconds per start or milliseconds per call.
+    slow: bool,
+}
+
+/// The specs the servers are generated from.
+struct Spec {
+    id: &'static str,
+    path: PathBuf,
+}
+
+pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
+    let plan = if args.iter().any(|a| a == "--quick") {
+        &QUICK
+    } else {
+        &FULL
+    };
+    let record = args.iter().any(|a| a == "--record");
+    // `--only=cold,latency,throughput` (any of them) for a partial run while working on one.
+    let only: Option<Vec<String>> = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--only="))
+        .map(|v| v.split(',').map(str::to_owned).collect());
+    if record && only.is_some() {
+        return Err("--record writes the whole page: drop --only".into());
+    }
+    let wants = |section: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == section));
+    let work = root.join("target/bench");
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let home = bench_home();
+    let python = python::venv(root)?;
+
+    // --- specs, the generator, the servers -------------------------------------------------
+    let github = capture(Command::new("bash").arg(root.join("bench/competitors/github_spec.sh")))?;
+    let specs = [
+        Spec {
+            id: "example",
+            path: root.join("example/schema.yml"),
+        },
+        Spec {
+            id: "github",
+            path: PathBuf::from(github.trim()),
+        },
+    ];
+    run(cargo()
+        .current_dir(root)
+        .args(["build", "--release", "-p", "spec2mcp"]))?;
+    let cli = root.join("target/release/spec2mcp");
+    let mut generation = Vec::new();
+    for spec in &specs {
+        let out = work.join(format!("{}-mcp", spec.id));
+        let runs = if spec.id == "github" { 5 } else { 10 };
+        let times = time_runs(runs, || {
+            let _ = std::fs::remove_dir_all(&out);
+            Command::new(&cli)
+                .args(["generate", "--spec"])
+                .arg(&spec.path)
+                .arg("--out")
+                .arg(&out)
+                .args(["--name", &format!("{}-mcp", spec.id)])
+                .stderr(std::process::Stdio::null())
+                .status()
+                .map_err(|e| e.to_string())
+                .and_then(|s| s.success().then_some(()).ok_or("generate failed".into()))
+        })?;
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+            .map_err(|e| e.to_string())?;
+        generation.push((spec.id, "spec2mcp generate", times));
+    }
+    for spec in &specs {
+        run(cargo()
+            .current_dir(work.join(format!("{}-mcp", spec.id)))
+            // The repository's own target dir: release dependencies are shared with the
+            // workspace's builds (same lock file, same features).
+            .env("CARGO_TARGET_DIR", root.join("target"))
+            .args(["build", "--release"]))?;
+    }
+    let competitors = root.join("bench/competitors");
+    for (spec, name) in specs.iter().zip(["shop", "github"]) {
+        run(Command::new("bash")
+            .arg(competitors.join("setup.sh"))
+            .arg(&spec.path)
+            .arg(name)
+            .stdout(std::process::Stdio::null()))?;
+        let omg = home.join("omg-tool/node_modules/.bin/openapi-mcp-generator");
+        let prepared = home.join(format!("omg/{name}/spec.json"));
+        let out = work.join(format!("omg-generate-{name}"));
+        let times = time_runs(3, || {
+            Command::new(&omg)
+                .arg("-i")
+                .arg(&prepared)
+                .arg("-o")
+                .arg(&out)
+                .args(["-t", "stdio", "-n", "bench", "--force"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .map_err(|e| e.to_string())
+                .and_then(|s| s.success().then_some(()).ok_or("omg failed".into()))
+        })?;
+        generation.push((
+            spec.id,
+            "openapi-mcp-generator (TypeScript, before its tsc build)",
+            times,
+        ));
+    }
+
+    // --- upstreams ------------------------------------------------------------------------
+    let fast = upstream::start().map_err(|e| format!("cannot start the fast upstream: {e}"))?;
+    let app = django::start(root, &python, &work, measure::free_port()?)?;
+    let logs = work.join("logs");
+    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
+
+    let mut report = String::new();
+    header(&mut report, root, &home)?;
+    section_generation(&mut report, &generation);
+
+    if wants("cold") {
+        // --- cold start, memory, tools/list ---------------------------------------------------
+        let mut cold_rows = Vec::new();
+        for (spec, name) in specs.iter().zip(["shop", "github"]) {
+            for contender in contenders(root, &home, spec, name) {
+                let runs = if contender.slow {
+                    plan.slow_cold_runs
+                } else {
+                    plan.cold_runs
+                };
+                eprintln!("cold start: {} on {}", contender.label, spec.id);
+                let make = || (contender.stdio)(&fast.base_url);
+                let cold = measure::cold_start(&make, runs, &logs.join("cold.log"))?;
+                cold_rows.push((spec.id, contender.label.to_owned(), cold));
+            }
+            let dynamic = spec2mcp_binary(root, spec);
+            let make = || {
+                let mut cmd = Command::new(&dynamic);
+                cmd.args(["--base-url", &fast.base_url, "--mode", "dynamic"]);
+                cmd
+            };
+            let cold = measure::cold_start(&make, plan.cold_runs, &logs.join("cold.log"))?;
+            cold_rows.push((spec.id, "spec2mcp --mode dynamic".to_owned(), cold));
+        }
+        section_cold(&mut report, &cold_rows);
+    }
+
+    let example = &specs[0];
+    let tool = "products_list";
+    let args = json!({"page_size": 2});
+    if wants("latency") {
+        // --- latency over stdio ---------------------------------------------------------------
+        let mut latency_rows = Vec::new();
+        for (upstream_label, base_url, addr, target, calls) in [
+            (
+                "fast fixed-response upstream",
+                fast.base_url.clone(),
+                fast.addr.clone(),
+                "/api/products/?page_size=2",
+                plan.fast_calls,
+            ),
+            (
+                "example Django app (gunicorn)",
+                app.base_url.clone(),
+                app.addr.clone(),
+                "/api/products/?page_size=2",
+                plan.django_calls,
+            ),
+        ] {
+            eprintln!("latency: direct HTTP to the {upstream_label}");
+            let direct = measure::direct_latency(&addr, target, 50, calls)?;
+            let mut rows = vec![("direct HTTP call (no MCP)".to_owned(), direct)];
+            for contender in contenders(root, &home, example, "shop") {
+                eprintln!("latency: {} against the {upstream_label}", contender.label);
+                let n = if contender.slow {
+                    plan.slow_calls.min(calls)
+                } else {
+                    calls
+                };
+                let make = || (contender.stdio)(&base_url);
+                let samples =
+                    measure::stdio_latency(&make, tool, &args, 20, n, &logs.join("latency.log"))?;
+                rows.push((contender.label.to_owned(), samples));
+            }
+            latency_rows.push((upstream_label, rows));
+        }
+        section_latency(&mut report, &latency_rows);
+    }
+
+    if wants("throughput") {
+        // --- throughput over Streamable HTTP --------------------------------------------------
+        let mut throughput_rows = Vec::new();
+        for contender in contenders(root, &home, example, "shop") {
+            eprintln!(
+                "throughput: {} ({} clients, {} s)",
+                contender.label, plan.clients, plan.seconds
+            );
+            let make = |port: u16| (contender.http)(&fast.base_url, port);
+            let before = fast.served.load(std::sync::atomic::Ordering::Relaxed);
+            let load = measure::Load {
+                clients: plan.clients,
+                seconds: plan.seconds,
+                shared_session: contender.shared_session,
+            };
+            let result = measure::http_throughput(
+                &make,
+                "/mcp",
+                tool,
+                &args,
+                &load,
+                &logs.join("throughput.log"),
+            )?;
+            let served = fast.served.load(std::sync::atomic::Ordering::Relaxed) - before;
+            throughput_rows.push((
+                contender.label.to_owned(),
+                contender.shared_session,
+                result,
+                served,
+            ));
+        }
+        section_throughput(&mut report, &throughput_rows, plan);
+    }
+    drop(app);
+
+    print!("{report}");
+    if record {
+        std::fs::write(root.join("docs/benchmarks.md"), &report).map_err(|e| e.to_string())?;
+        eprintln!("wrote docs/benchmarks.md");
+    }
+    Ok(())
+}
+
+fn bench_home() -> PathBuf {
+    std::env::var_os("SPEC2MCP_BENCH_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/spec2mcp-bench")
+        })
+}
+
+fn spec2mcp_binary(root: &Path, spec: &Spec) -> PathBuf {
+    root.join(format!("target/release/{}-mcp", spec.id))
+}
+
+/// The three servers for one spec, each built or installed already.
+fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Contender> {
+    let binary = spec2mcp_binary(root, spec);
+    let binary2 = binary.clone();
+    let python = home.join("fastmcp-venv/bin/python");
+    let script = root.join("bench/competitors/fastmcp_server.py");
+    let spec_path = spec.path.clone();
+    let (python2, script2, spec_path2) = (python.clone(), script.clone(), spec_path.clone());
+    let omg = home.join(format!("omg/{omg_name}"));
+    let omg2 = omg.clone();
+    vec![
+        Contender {
+            label: "spec2mcp",
+            stdio: Box::new(move |base| {
+                let mut cmd = Command::new(&binary);
+                cmd.args(["--base-url", base]);
+                cmd
+            }),
+            http: Box::new(move |base, port| {
+                let mut cmd = Command::new(&binary2);
+                cmd.args(["--base-url", base, "--transport", "http", "--listen"])
+                    .arg(format!("127.0.0.1:{port}"));
+                cmd
+            }),
+            shared_session: false,
+            slow: false,
+        },
+        Contender {
+            label: "FastMCP",
+            stdio: Box::new(move |base| {
+                let mut cmd = Command::new(&python);
+                cmd.arg(&script).arg("--spec").arg(&spec_path).args([
+                    "--base-url",
+                    base,
+                    "--transport",
+                    "stdio",
+                ]);
+                cmd
+            }),
+            http: Box::new(move |base, port| {
+                let mut cmd = Command::new(&python2);
+                cmd.arg(&script2)
+                    .arg("--spec")
+                    .arg(&spec_path2)
+                    .args(["--base-url", base, "--transport", "http", "--port"])
+                    .arg(port.to_string());
+                cmd
+            }),
+            shared_session: false,
+            slow: true,
+        },
+        Contender {
+            label: "openapi-mcp-generator",
+            stdio: Box::new(move |base| {
+                let mut cmd = Command::new("node");
+                cmd.arg(omg.join("stdio/build/index.js"))
+                    .env("API_BASE_URL", base);
+                cmd
+            }),
+            http: Box::new(move |base, port| {
+                let mut cmd = Command::new("node");
+                cmd.arg(omg2.join("http/build/index.js"))
+                    .env("API_BASE_URL", base)
+                    .env("PORT", port.to_string());
+                cmd
+            }),
+            shared_session: true,
+            slow: false,
+        },
+    ]
+}
+
+/// Wall time of `runs` runs of `f`.
+fn time_runs(runs: usize, mut f: impl FnMut() -> Result<(), String>) -> Result<Samples, String> {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        f()?;
+        times.push(started.elapsed());
+    }
+    Ok(Samples::new(times))
+}
+
+fn capture(cmd: &mut Command) -> Result<String, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{cmd:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn ms(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms >= 100.0 {
+        format!("{ms:.0} ms")
+    } else if ms >= 1.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.3} ms")
+    }
+}
+
+fn ratio(this: f64, base: f64) -> String {
+    if base <= 0.0 {
+        return "—".into();
+    }
+    format!("{:.1}×", this / base)
+}
+
+fn header(out: &mut String, root: &Path, home: &Path) -> Result<(), String> {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find_map(|l| l.strip_prefix("model name"))
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
+        })
+        .map_or("?".into(), |kib| {
+            format!("{:.0} GiB", kib as f64 / 1048576.0)
+        });
+    let version = |cmd: &mut Command| {
+        capture(cmd)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let rustc = version(Command::new("rustc").arg("-V"));
+    let node = version(Command::new("node").arg("-v"));
+    let fastmcp = version(
+        Command::new(home.join("fastmcp-venv/bin/python"))
+            .args(["-c", "import fastmcp, mcp.types; import importlib.metadata as m; print(m.version('fastmcp'), '(mcp', m.version('mcp') + ')')"]),
+    );
+    let omg = version(Command::new("node").arg("-p").arg(format!(
+        "require('{}').version",
+        home.join("omg-tool/node_modules/openapi-mcp-generator/package.json")
+            .display()
+    )));
+    let date = version(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let commit =
+        version(
+            Command::new("git")
+                .current_dir(root)
+                .args(["rev-parse", "--short", "HEAD"]),
+        );
+    let _ = writeln!(
+        out,
+        "# Benchmarks\n\nWritten by `cargo xtask bench --record` on {date} (spec2mcp at `{commit}`).\n\n\
+         - Machine: {cpu}, {cores} cores, {mem}; {rustc}; Node {node}.\n\
+         - spec2mcp servers: release builds. FastMCP {fastmcp} (`FastMCP.from_openapi`, GET routes only). \
+         openapi-mcp-generator {omg} (its generated TypeScript server, built with tsc; GET operations only).\n\
+         - Specs: the example app's `example/schema.yml` (10 GET operations) and GitHub's REST API \
+         (`@octokit/openapi` 23.0.2, 639 GET operations of 1,223).\n\
+         - Clients: a bare JSON-RPC client in `xtask/src/bench/` (no SDK overhead in the figures), \
+         legacy `initialize` handshake. Ratios are the other tool's figure over spec2mcp's.\n"
+    );
+    Ok(())
+}
+
+fn section_generation(out: &mut String, rows: &[(&str, &str, Samples)]) {
+    out.push_str("## Generation\n\nWall time of one generation, median of the runs. FastMCP has no generation step: it reads the spec at every start (see cold start).\n\n| spec | tool | median | runs |\n|---|---|---|---|\n");
+    for (spec, tool, times) in rows {
+        let _ = writeln!(
+            out,
+            "| {spec} | {tool} | {} | {} |",
+            ms(times.median()),
+            times.len()
+        );
+    }
+    out.push('\n');
+}
+
+fn section_cold(out: &mut String, rows: &[(&str, String, ColdStart)]) {
+    out.push_str("## Cold start, memory and `tools/list`\n\nFrom process start to a completed `tools/list` over stdio (median), resident memory after it, and the size of the `tools` array a client receives (tokens estimated as bytes / 4).\n\n| spec | server | cold start | vs spec2mcp | RSS | tools | `tools/list` | ≈ tokens |\n|---|---|---|---|---|---|---|---|\n");
+    for (spec, label, cold) in rows {
+        let base = rows
+            .iter()
+            .find(|(s, l, _)| s == spec && l == "spec2mcp")
+            .map_or(0.0, |(_, _, c)| c.times.median().as_secs_f64());
+        let _ = writeln!(
+            out,
+            "| {spec} | {label} | {} | {} | {:.1} MiB | {} | {} bytes | {} |",
+            ms(cold.times.median()),
+            ratio(cold.times.median().as_secs_f64(), base),
+            cold.rss_kib as f64 / 1024.0,
+            cold.tools,
+            cold.list_bytes,
+            cold.list_bytes / 4
+        );
+    }
+    out.push('\n');
+}
+
+fn section_latency(out: &mut String, groups: &[(&str, Vec<(String, Samples)>)]) {
+    out.push_str("## Per-call latency over stdio\n\n`tools/call products_list {\"page_size\": 2}` round trips, one after another, after 20 unrecorded calls; the direct row is the same GET on one keep-alive connection. Overhead is the p50 over the direct call's p50.\n\n");
+    for (upstream, rows) in groups {
+        let _ = writeln!(
+            out,
+            "Against the {upstream}:\n\n| client | calls | p50 | p99 | overhead at p50 | p50 vs spec2mcp |\n|---|---|---|---|---|---|"
+        );
+        let direct = rows[0].1.median();
+        let base = rows
+            .iter()
+            .find(|(l, _)| l == "spec2mcp")
+            .map_or(0.0, |(_, s)| s.median().as_secs_f64());
+        for (label, samples) in rows {
+            let overhead = if label.starts_with("direct") {
+                "—".to_owned()
+            } else {
+                ms(samples.median().saturating_sub(direct))
+            };
+            let vs = if label.starts_with("direct") {
+                "—".to_owned()
+            } else {
+                ratio(samples.median().as_secs_f64(), base)
+            };
+            let _ = writeln!(
+                out,
+                "| {label} | {} | {} | {} | {overhead} | {vs} |",
+                samples.len(),
+                ms(samples.median()),
+                ms(samples.quantile(0.99)),
+            );
+        }
+        out.push('\n');
+    }
+}
+
+fn section_throughput(out: &mut String, rows: &[(String, bool, Throughput, u64)], plan: &Plan) {
+    let _ = writeln!(
+        out,
+        "## Throughput over Streamable HTTP\n\n{} concurrent clients, each on its own keep-alive connection, calling `products_list` for {} s against the fast upstream (loopback). \"upstream saw\" counts the requests that reached it (warm-up calls included), a check that every call really went out.\n\n| server | calls/s | spec2mcp vs it | calls | errors | upstream saw | p50 | p99 |\n|---|---|---|---|---|---|---|---|",
+        plan.clients, plan.seconds
+    );
+    let base = rows
+        .iter()
+        .find(|(l, _, _, _)| l == "spec2mcp")
+        .map_or(0.0, |(_, _, t, _)| t.per_second);
+    for (label, shared, t, served) in rows {
+        let note = if *shared {
+            " (one shared session: it serves one at a time)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "| {label}{note} | {:.0} | {} | {} | {} | {served} | {} | {} |",
+            t.per_second,
+            if label == "spec2mcp" {
+                "—".to_owned()
+            } else {
+                ratio(base, t.per_second)
+            },
+            t.calls,
+            t.errors,
+            ms(t.latency.median()),
+            ms(t.latency.quantile(0.99)),
+        );
+    }
+    out.push('\n');
+}
