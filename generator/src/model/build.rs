@@ -1,6 +1,6 @@
 //! The model builder: resolved operations → tools, their arguments, schemas and types.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use heck::ToTitleCase;
 use serde_json::{json, Map, Value};
@@ -14,7 +14,7 @@ use super::{
 };
 use crate::diag::{join_pointer, Diagnostic};
 use crate::load::LoadedSpec;
-use crate::resolve::{self, Operation, Resolver};
+use crate::resolve::{self, ref_of, Operation, Resolver};
 
 /// Header parameters OpenAPI says to ignore: the runtime sets them itself.
 const IGNORED_HEADERS: &[&str] = &["accept", "content-type", "authorization"];
@@ -60,6 +60,7 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
     let mut skipped = Vec::new();
     let mut names = HashSet::new();
     let mut modules = HashSet::new();
+    let mut outputs = OutputSchemas::default();
     for op in &operations {
         let label = format!("{} {}", op.method.to_ascii_uppercase(), op.path);
         if let Some(reason) = filtered_out(op, settings) {
@@ -90,7 +91,10 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
             &security_schemes,
             &mut modules,
         ) {
-            Ok(tool) => tools.push(tool),
+            Ok(mut tool) => {
+                tool.output_schema = outputs.for_operation(op, &resolver);
+                tools.push(tool);
+            }
             Err(problem) => {
                 names.remove(&name);
                 diags.push(
@@ -405,7 +409,8 @@ fn tool<'a>(
         args,
         body,
         input_schema,
-        output_schema: output_schema(op, resolver),
+        // Filled in by the caller from the shared cache (`OutputSchemas`).
+        output_schema: None,
         security: security::requirements(op.op, resolver.root(), schemes),
     })
 }
@@ -621,7 +626,36 @@ const MAX_OUTPUT_SCHEMA_BYTES: usize = 4096;
 
 /// The output schema from the first 2xx response with a JSON schema: an object schema as it is,
 /// an array or scalar under `result` (as the runtime wraps it), a union root not at all.
-fn output_schema(op: &Operation<'_>, resolver: &Resolver<'_>) -> Option<Value> {
+/// Output schemas, remembered by the component a response `$ref`s: large APIs return the same
+/// few components from many operations (Stripe, GitHub), and each costs a full conversion.
+#[derive(Default)]
+struct OutputSchemas {
+    by_ref: HashMap<String, Option<Value>>,
+}
+
+impl OutputSchemas {
+    fn for_operation(&mut self, op: &Operation<'_>, resolver: &Resolver<'_>) -> Option<Value> {
+        let Some((schema, pointer)) = response_schema(op, resolver) else {
+            return None;
+        };
+        // Only a bare `$ref` converts the same wherever it appears.
+        let bare_ref = schema
+            .as_object()
+            .filter(|m| m.len() == 1)
+            .and_then(|_| ref_of(schema));
+        match bare_ref {
+            Some(target) => self
+                .by_ref
+                .entry(target.to_owned())
+                .or_insert_with(|| output_schema(schema, &pointer, resolver))
+                .clone(),
+            None => output_schema(schema, &pointer, resolver),
+        }
+    }
+}
+
+/// The schema of the first 2xx JSON response, and its pointer.
+fn response_schema<'a>(op: &Operation<'a>, resolver: &Resolver<'a>) -> Option<(&'a Value, String)> {
     let responses = op.op.get("responses")?.as_object()?;
     let (code, response) = responses.iter().find(|(code, _)| code.starts_with('2'))?;
     let pointer = join_pointer(&join_pointer(&op.pointer, "responses"), code);
@@ -633,10 +667,14 @@ fn output_schema(op: &Operation<'_>, resolver: &Resolver<'_>) -> Option<Value> {
         "schema",
     );
     let schema = media.get("schema")?;
+    Some((schema, schema_pointer))
+}
+
+fn output_schema(schema: &Value, schema_pointer: &str, resolver: &Resolver<'_>) -> Option<Value> {
     // Relaxing drops assertions (patterns, bounds…), so a schema a few times over the limit
     // before relaxing can still fit after; past that it cannot, and converting it is wasted.
     let mut writer = SchemaWriter::for_output(*resolver, 4 * MAX_OUTPUT_SCHEMA_BYTES);
-    let converted = writer.convert(schema, &schema_pointer);
+    let converted = writer.convert(schema, schema_pointer);
     if writer.over_budget() {
         return None;
     }
@@ -660,7 +698,7 @@ fn output_schema(op: &Operation<'_>, resolver: &Resolver<'_>) -> Option<Value> {
     if let Value::Object(map) = &mut root {
         map.insert("type".into(), json!("object"));
     }
-    (root.to_string().len() <= MAX_OUTPUT_SCHEMA_BYTES).then_some(root)
+    (super::schema_json::json_size(&root) <= MAX_OUTPUT_SCHEMA_BYTES).then_some(root)
 }
 
 /// The spec's first absolute server URL, with variables at their defaults.

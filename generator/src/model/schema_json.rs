@@ -127,7 +127,7 @@ impl<'a> SchemaWriter<'a> {
                         if self.recursive.contains(&target) {
                             self.defs.insert(def_name, converted.clone());
                         }
-                        let size = converted.to_string().len();
+                        let size = json_size(&converted);
                         if self.budget.is_some_and(|budget| size > budget) {
                             self.over_budget = true;
                         }
@@ -484,4 +484,21 @@ mod tests {
         );
         assert!(s["$defs"]["Node"].is_object());
     }
+}
+
+/// Bytes of `value` as compact JSON, counted without building the string.
+pub fn json_size(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
