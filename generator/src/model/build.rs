@@ -635,9 +635,7 @@ struct OutputSchemas {
 
 impl OutputSchemas {
     fn for_operation(&mut self, op: &Operation<'_>, resolver: &Resolver<'_>) -> Option<Value> {
-        let Some((schema, pointer)) = response_schema(op, resolver) else {
-            return None;
-        };
+        let (schema, pointer) = response_schema(op, resolver)?;
         // Only a bare `$ref` converts the same wherever it appears.
         let bare_ref = schema
             .as_object()
