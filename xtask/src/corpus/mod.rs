@@ -8,6 +8,8 @@
 
 mod sources;
 
+pub use sources::OPENAPI_DIRECTORY;
+
 use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::process::Command;
