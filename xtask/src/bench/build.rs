@@ -57,6 +57,7 @@ pub fn measure(
         tools: summary
             .lines()
             .find(|l| l.contains(" tools"))
+            .and_then(|l| l.split(';').next())
             .unwrap_or("")
             .to_owned(),
         clean,
