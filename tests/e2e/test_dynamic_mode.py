@@ -41,7 +41,7 @@ async def test_search_finds_operations_by_words(launcher):
         assert none["operations"] == [] and none["matches"] == 0
 
 
-async def test_describe_gives_the_same_tool_as_the_per_operation_listing(launcher, mcp_binary):
+async def test_describe_gives_the_same_tool_as_the_per_operation_listing(launcher):
     async with launcher.connect() as client:
         per_operation = {t.name: t for t in (await client.list_tools()).tools}
     async with launcher.connect(extra_args=DYNAMIC) as client:

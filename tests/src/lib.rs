@@ -84,3 +84,12 @@ pub fn generate_target(root: &Path, target: &Target) -> Result<Generated, Failur
 pub fn stale_files(root: &Path, target: &Target, files: &[File]) -> Result<write::Changes, String> {
     write::diff(&root.join(target.out), files).map_err(|e| e.to_string())
 }
+
+/// Where two files' lines first differ: `line N: "left" / "right"` (an absent line is empty).
+/// Shared by the 3.0/3.1 comparisons of the tests and the corpus.
+pub fn first_difference<S: AsRef<str>>(a: &[S], b: &[S]) -> Option<String> {
+    let at = (0..a.len().max(b.len()))
+        .find(|&i| a.get(i).map(AsRef::as_ref) != b.get(i).map(AsRef::as_ref))?;
+    let line = |side: &[S]| side.get(at).map_or("", AsRef::as_ref).to_owned();
+    Some(format!("line {}: {:?} / {:?}", at + 1, line(a), line(b)))
+}

@@ -275,17 +275,13 @@ fn score(def: &ToolDef, words: &[String]) -> (usize, usize) {
     (matched, weight)
 }
 
-/// The operation a `describe_operation` or `call_operation` names, or an error that suggests
-/// the closest names.
-pub fn operation(
-    api: &'static ApiDef,
-    args: &JsonObject,
-    known: &[&str],
-) -> Result<(usize, &'static ToolDef), MetaArgsError> {
+/// The index of the operation a `describe_operation` or `call_operation` names, or an error
+/// that suggests the closest names.
+pub fn operation(api: &ApiDef, args: &JsonObject, known: &[&str]) -> Result<usize, MetaArgsError> {
     reject_unknown(args, known)?;
     let name = string_field(args, "name", true)?.unwrap_or_default();
-    if let Some(found) = api.tools.iter().enumerate().find(|(_, t)| t.name == name) {
-        return Ok(found);
+    if let Some(index) = api.tools.iter().position(|t| t.name == name) {
+        return Ok(index);
     }
     let words = words(&name.replace('_', " "));
     let mut close: Vec<(usize, usize, &str)> = api

@@ -392,59 +392,48 @@ impl<'a> TypeBuilder<'a> {
                         );
                         TypeRef::Named(name)
                     }
-                    None => self.untagged(&kept, &name, nullable)?,
+                    None => self.untagged(&kept, &name)?,
                 }
             }
             _ => {
                 let name = self.claim_name(pointer, hint);
-                self.untagged(&kept, &name, nullable)?
+                self.untagged(&kept, &name)?
             }
         };
         Ok(if nullable { ty.optional() } else { ty })
     }
 
-    /// An untagged enum of the members; "any value" when one of them is free-form.
+    /// An untagged enum of the members; "any value" when one of them is free-form. The caller
+    /// adds `Option` for a nullable union.
     fn untagged(
         &mut self,
         kept: &[(&'a Value, String)],
         name: &str,
-        nullable: bool,
     ) -> Result<TypeRef, Unsupported> {
-        let name = name.to_owned();
-        {
-            {
-                let mut variants: Vec<(String, TypeRef)> = Vec::new();
-                let mut idents = HashSet::new();
-                for (i, (member, member_pointer)) in kept.iter().enumerate() {
-                    let ty =
-                        self.type_of(member, member_pointer, &format!("{name}Variant{}", i + 1))?;
-                    if matches!(ty, TypeRef::Any | TypeRef::Object) {
-                        // A free-form member accepts everything: the union is just "any value".
-                        self.types.remove(&name);
-                        return Ok(if nullable {
-                            TypeRef::Any.optional()
-                        } else {
-                            TypeRef::Any
-                        });
-                    }
-                    if variants.iter().any(|(_, t)| *t == ty) {
-                        continue;
-                    }
-                    let ident = naming::unique_pascal(variant_name(&ty), &mut idents);
-                    variants.push((ident, ty));
-                }
-                let doc = String::new();
-                self.types.insert(
-                    name.clone(),
-                    NamedType {
-                        name: name.clone(),
-                        doc,
-                        kind: TypeKind::Union { variants },
-                    },
-                );
-                Ok(TypeRef::Named(name))
+        let mut variants: Vec<(String, TypeRef)> = Vec::new();
+        let mut idents = HashSet::new();
+        for (i, (member, member_pointer)) in kept.iter().enumerate() {
+            let ty = self.type_of(member, member_pointer, &format!("{name}Variant{}", i + 1))?;
+            if matches!(ty, TypeRef::Any | TypeRef::Object) {
+                // A free-form member accepts everything: the union is just "any value".
+                self.types.remove(name);
+                return Ok(TypeRef::Any);
             }
+            if variants.iter().any(|(_, t)| *t == ty) {
+                continue;
+            }
+            let ident = naming::unique_pascal(variant_name(&ty), &mut idents);
+            variants.push((ident, ty));
         }
+        self.types.insert(
+            name.to_owned(),
+            NamedType {
+                name: name.to_owned(),
+                doc: String::new(),
+                kind: TypeKind::Union { variants },
+            },
+        );
+        Ok(TypeRef::Named(name.to_owned()))
     }
 
     /// A `oneOf`/`anyOf` with a `discriminator` as an internally tagged enum: one variant per

@@ -73,7 +73,7 @@ pub fn measure(
 }
 
 /// Runs the CLI; returns what it printed on stderr (summary and written files).
-fn generate(cli: &Path, spec: &Path, out: &Path, name: &str) -> Result<String, String> {
+pub fn generate(cli: &Path, spec: &Path, out: &Path, name: &str) -> Result<String, String> {
     let output = Command::new(cli)
         .args(["generate", "--spec"])
         .arg(spec)

@@ -119,38 +119,21 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
     let cli = root.join("target/release/spec2mcp");
     let stripe = stripe_spec(root, &work)?;
     let mut generation = Vec::new();
-    let stripe_times = time_runs(5, || {
-        Command::new(&cli)
-            .args(["generate", "--spec"])
-            .arg(&stripe)
-            .arg("--out")
-            .arg(work.join("stripe-mcp"))
-            .args(["--name", "stripe-mcp"])
-            .stderr(std::process::Stdio::null())
-            .status()
-            .map_err(|e| e.to_string())
-            .and_then(|s| s.success().then_some(()).ok_or("generate failed".into()))
-    })?;
-    generation.push(("stripe", "spec2mcp generate", stripe_times));
-    for spec in &specs {
-        let out = work.join(format!("{}-mcp", spec.id));
-        let runs = if spec.id == "github" { 5 } else { 10 };
+    let targets = [
+        ("stripe", stripe.clone(), 5),
+        ("example", specs[0].path.clone(), 10),
+        ("github", specs[1].path.clone(), 5),
+    ];
+    for (id, path, runs) in targets {
+        // From an empty folder each time: every file is written.
+        let out = work.join(format!("{id}-mcp"));
         let times = time_runs(runs, || {
             let _ = std::fs::remove_dir_all(&out);
-            Command::new(&cli)
-                .args(["generate", "--spec"])
-                .arg(&spec.path)
-                .arg("--out")
-                .arg(&out)
-                .args(["--name", &format!("{}-mcp", spec.id)])
-                .stderr(std::process::Stdio::null())
-                .status()
-                .map_err(|e| e.to_string())
-                .and_then(|s| s.success().then_some(()).ok_or("generate failed".into()))
+            build::generate(&cli, &path, &out, &format!("{id}-mcp")).map(|_| ())
         })?;
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
             .map_err(|e| e.to_string())?;
-        generation.push((spec.id, "spec2mcp generate", times));
+        generation.push((id, "spec2mcp generate", times));
     }
     for spec in &specs {
         run(cargo()

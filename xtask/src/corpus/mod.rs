@@ -317,13 +317,8 @@ fn api_difference(a: &Row, b: &Row) -> Option<String> {
         return Some("different files".into());
     }
     for ((path, x), (_, y)) in a_files.iter().zip(&b_files) {
-        if let Some(i) = (0..x.len().max(y.len())).find(|&i| x.get(i) != y.get(i)) {
-            return Some(format!(
-                "{path} line {}: {:?} / {:?}",
-                i + 1,
-                x.get(i).map(String::as_str).unwrap_or(""),
-                y.get(i).map(String::as_str).unwrap_or("")
-            ));
+        if let Some(difference) = spec2mcp_tests::first_difference(x, y) {
+            return Some(format!("{path} {difference}"));
         }
     }
     None

@@ -305,12 +305,12 @@ impl ServerHandler for McpServer {
                 dynamic::search(api, &args).unwrap_or_else(|err| err.into_result(dynamic::SEARCH))
             }
             Target::Meta(Meta::Describe) => match dynamic::operation(api, &args, &["name"]) {
-                Ok((index, _)) => dynamic::describe(&self.inner.tools[index]),
+                Ok(index) => dynamic::describe(&self.inner.tools[index]),
                 Err(err) => err.into_result(dynamic::DESCRIBE),
             },
             Target::Meta(Meta::Call) => {
                 let picked = dynamic::operation(api, &args, &["name", "arguments"])
-                    .and_then(|(index, _)| Ok((index, dynamic::call_arguments(&args)?)));
+                    .and_then(|index| Ok((index, dynamic::call_arguments(&args)?)));
                 match picked {
                     Ok((index, inner)) => self.call_generated(index, inner, &caller).await,
                     Err(err) => err.into_result(dynamic::CALL),
