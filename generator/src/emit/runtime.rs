@@ -18,6 +18,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "dynamic.rs",
     "executor.rs",
     "mod.rs",
+    "options.rs",
     "outcome.rs",
     "request.rs",
     "server.rs",

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod def;
 pub mod dynamic;
 pub mod executor;
+pub mod options;
 pub mod outcome;
 pub mod request;
 pub mod server;
