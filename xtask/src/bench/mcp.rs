@@ -65,9 +65,7 @@ impl StdioSession {
     ) -> Result<(Value, std::time::Instant), String> {
         let id = self.next_id;
         self.next_id += 1;
-        let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
-        writeln!(self.stdin, "{message}").map_err(|e| e.to_string())?;
-        self.stdin.flush().map_err(|e| e.to_string())?;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))?;
         let mut line = String::new();
         loop {
             line.clear();
@@ -92,9 +90,16 @@ impl StdioSession {
     }
 
     fn notify(&mut self, method: &str) -> Result<(), String> {
-        let message = json!({"jsonrpc": "2.0", "method": method});
-        writeln!(self.stdin, "{message}").map_err(|e| e.to_string())?;
-        self.stdin.flush().map_err(|e| e.to_string())
+        self.send(&json!({"jsonrpc": "2.0", "method": method}))
+    }
+
+    /// Writes one message and its newline in a single `write`: `ChildStdin` is unbuffered, and
+    /// `writeln!` of a `Value` would hand the server the line in dozens of pieces, each a
+    /// wake-up that is the client's doing, not the server's.
+    fn send(&mut self, message: &Value) -> Result<(), String> {
+        let mut line = serde_json::to_vec(message).map_err(|e| e.to_string())?;
+        line.push(b'\n');
+        self.stdin.write_all(&line).map_err(|e| e.to_string())
     }
 }
 

@@ -96,34 +96,55 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         return Err("--record writes the whole page: drop --only".into());
     }
     let wants = |section: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == section));
+    // `--servers=spec2mcp` (labels, comma-separated) to leave the competitors out of a partial run.
+    let servers: Option<Vec<String>> = args
+        .iter()
+        .find_map(|a| a.strip_prefix("--servers="))
+        .map(|v| v.split(',').map(str::to_owned).collect());
+    if record && servers.is_some() {
+        return Err("--record writes the whole page: drop --servers".into());
+    }
+    let chosen = |label: &str| {
+        servers
+            .as_ref()
+            .is_none_or(|s| s.iter().any(|x| x == label))
+    };
     let work = root.join("target/bench");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let home = bench_home();
+    let servers_for = |spec: &Spec, omg_name: &str| {
+        let mut all = contenders(root, &home, spec, omg_name);
+        all.retain(|c| chosen(c.label));
+        all
+    };
     let python = python::venv(root)?;
 
     // --- specs, the generator, the servers -------------------------------------------------
-    let github = capture(Command::new("bash").arg(root.join("bench/competitors/github_spec.sh")))?;
-    let specs = [
-        Spec {
-            id: "example",
-            path: root.join("example/schema.yml"),
-        },
-        Spec {
-            id: "github",
-            path: PathBuf::from(github.trim()),
-        },
-    ];
+    // The large specs cost minutes of release builds; only the build and cold-start sections
+    // use them, so a partial run without those skips them.
+    let large = wants("build") || wants("cold");
+    let mut specs = vec![Spec {
+        id: "example",
+        path: root.join("example/schema.yml"),
+    }];
     run(cargo()
         .current_dir(root)
         .args(["build", "--release", "-p", "spec2mcp"]))?;
     let cli = root.join("target/release/spec2mcp");
-    let stripe = stripe_spec(root, &work)?;
     let mut generation = Vec::new();
-    let targets = [
-        ("stripe", stripe.clone(), 5),
-        ("example", specs[0].path.clone(), 10),
-        ("github", specs[1].path.clone(), 5),
-    ];
+    let mut targets = vec![("example", specs[0].path.clone(), 10)];
+    let mut stripe = PathBuf::new();
+    if large {
+        let github =
+            capture(Command::new("bash").arg(root.join("bench/competitors/github_spec.sh")))?;
+        specs.push(Spec {
+            id: "github",
+            path: PathBuf::from(github.trim()),
+        });
+        stripe = stripe_spec(root, &work)?;
+        targets.insert(0, ("stripe", stripe.clone(), 5));
+        targets.push(("github", specs[1].path.clone(), 5));
+    }
     for (id, path, runs) in targets {
         // From an empty folder each time: every file is written.
         let out = work.join(format!("{id}-mcp"));
@@ -144,7 +165,11 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
             .args(["build", "--release"]))?;
     }
     let competitors = root.join("bench/competitors");
+    let competitors_wanted = chosen("FastMCP") || chosen("openapi-mcp-generator");
     for (spec, name) in specs.iter().zip(["shop", "github"]) {
+        if !competitors_wanted {
+            break;
+        }
         run(Command::new("bash")
             .arg(competitors.join("setup.sh"))
             .arg(&spec.path)
@@ -198,7 +223,7 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         // --- cold start, memory, tools/list ---------------------------------------------------
         let mut cold_rows = Vec::new();
         for (spec, name) in specs.iter().zip(["shop", "github"]) {
-            for contender in contenders(root, &home, spec, name) {
+            for contender in servers_for(spec, name) {
                 let runs = if contender.slow {
                     plan.slow_cold_runs
                 } else {
@@ -246,7 +271,7 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
             eprintln!("latency: direct HTTP to the {upstream_label}");
             let direct = measure::direct_latency(&addr, target, 50, calls)?;
             let mut rows = vec![("direct HTTP call (no MCP)".to_owned(), direct)];
-            for contender in contenders(root, &home, example, "shop") {
+            for contender in servers_for(example, "shop") {
                 eprintln!("latency: {} against the {upstream_label}", contender.label);
                 let n = if contender.slow {
                     plan.slow_calls.min(calls)
@@ -266,7 +291,7 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
     if wants("throughput") {
         // --- throughput over Streamable HTTP --------------------------------------------------
         let mut throughput_rows = Vec::new();
-        for contender in contenders(root, &home, example, "shop") {
+        for contender in servers_for(example, "shop") {
             eprintln!(
                 "throughput: {} ({} clients, {} s)",
                 contender.label, plan.clients, plan.seconds
