@@ -12,7 +12,7 @@ use rmcp::ServiceExt;
 
 use super::auth::Credentials;
 use super::def::{ApiDef, ToolMode};
-use super::executor::{Executor, UpstreamConfig};
+use super::executor::{Executor, SetupError, UpstreamConfig};
 use super::options::{Mode, Options, OptionsError, Parsed, Transport};
 use super::server::{CustomTool, McpServer};
 
@@ -44,10 +44,16 @@ pub fn main_with(api: &'static ApiDef, custom: Vec<CustomTool>) -> ExitCode {
     // (the OTLP exporter included) opens a connection.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let _telemetry = super::telemetry::init(api.name);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One stdio client is served best on one thread: a call then crosses no threads between
+    // reading stdin, the upstream round trip and writing stdout. HTTP serves many clients at
+    // once and gets a worker per core.
+    let runtime = match options.transport {
+        Transport::Stdio => tokio::runtime::Builder::new_current_thread(),
+        Transport::Http => tokio::runtime::Builder::new_multi_thread(),
+    }
+    .enable_all()
+    .build();
+    let runtime = match runtime {
         Ok(runtime) => runtime,
         Err(err) => {
             tracing::error!(error = %err, "cannot start the async runtime");
@@ -141,8 +147,10 @@ pub async fn run(
         retries: options.retries,
         forward: options.forward_headers.clone(),
     };
-    let executor = Executor::new(api, config, credentials)
-        .map_err(|err| RunError::Setup(format!("cannot build the HTTP client: {err}")))?;
+    let executor = Executor::new(api, config, credentials).map_err(|err| match err {
+        SetupError::BaseUrl { .. } => RunError::Config(err.to_string()),
+        SetupError::Client(_) => RunError::Setup(err.to_string()),
+    })?;
     let mode = match options.mode {
         Some(Mode::Operations) => ToolMode::Operations,
         Some(Mode::Dynamic) => ToolMode::Dynamic,
@@ -157,9 +165,12 @@ pub async fn run(
     }
 }
 
+/// Serves over stdin/stdout. When both are pipes (how MCP clients start a server), they are
+/// driven by the I/O reactor instead of tokio's blocking pool, saving two thread hand-offs per
+/// message; a terminal or file falls back to the blocking handles.
 async fn serve_stdio(server: McpServer) -> Result<(), RunError> {
     let running = server
-        .serve(rmcp::transport::io::stdio())
+        .serve(rmcp::transport::io::stdio_pipes())
         .await
         .map_err(|err| RunError::Io(format!("MCP handshake over stdio failed: {err}")))?;
     running
