@@ -33,10 +33,40 @@ pub struct UpstreamConfig {
     pub forward: Vec<ForwardRule>,
 }
 
+/// Why an [`Executor`] could not be built.
+#[derive(Debug)]
+pub enum SetupError {
+    /// The base URL does not parse, or is not an `http`/`https` URL paths can be appended to.
+    BaseUrl {
+        /// The base URL as configured.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// reqwest could not build its client (TLS set-up).
+    Client(reqwest::Error),
+}
+
+impl std::fmt::Display for SetupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetupError::BaseUrl { url, reason } => {
+                write!(f, "the upstream base URL {url:?} cannot be used: {reason}")
+            }
+            SetupError::Client(err) => write!(f, "cannot build the HTTP client: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for SetupError {}
+
 /// Sends requests for every tool of one API.
 #[derive(Debug)]
 pub struct Executor {
     client: reqwest::Client,
+    /// `config.base_url` parsed once; each call clones it and sets the path, so the host is
+    /// not parsed (nor run through IDNA) again on every call.
+    base: reqwest::Url,
     api: &'static ApiDef,
     config: UpstreamConfig,
     credentials: Credentials,
@@ -51,15 +81,18 @@ impl Executor {
         api: &'static ApiDef,
         config: UpstreamConfig,
         credentials: Credentials,
-    ) -> Result<Self, reqwest::Error> {
+    ) -> Result<Self, SetupError> {
+        let base = parse_base_url(&config.base_url)?;
         let client = reqwest::Client::builder()
             .timeout(config.timeout)
             .user_agent(concat!("spec2mcp-runtime/", env!("CARGO_PKG_VERSION")))
             .tcp_nodelay(true)
-            .build()?;
+            .build()
+            .map_err(SetupError::Client)?;
         let output_schemas = vec![None; api.tools.len()];
         Ok(Executor {
             client,
+            base,
             api,
             config,
             credentials,
@@ -238,9 +271,7 @@ impl Executor {
         path: &str,
         traceparent: &str,
     ) -> Result<reqwest::RequestBuilder, String> {
-        let url = format!("{}{}", self.config.base_url.trim_end_matches('/'), path);
-        let mut url = reqwest::Url::parse(&url)
-            .map_err(|err| format!("the URL {url} is not valid: {err}"))?;
+        let mut url = upstream_url(&self.base, path);
         let applied = self.credentials.apply(tool.security);
         if !req.query.is_empty() || !applied.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
@@ -339,6 +370,35 @@ impl Executor {
 }
 
 /// 200 ms, 400 ms, 800 ms, … capped at 5 s.
+/// `path` (already percent-encoded) appended to the base URL's path.
+fn upstream_url(base: &reqwest::Url, path: &str) -> reqwest::Url {
+    let mut url = base.clone();
+    url.set_path(&format!("{}{path}", base.path().trim_end_matches('/')));
+    url
+}
+
+/// The base URL as the executor keeps it: `http` or `https`, with a host, without query or
+/// fragment (a spec's paths are appended to its path).
+fn parse_base_url(text: &str) -> Result<reqwest::Url, SetupError> {
+    let fail = |reason: String| SetupError::BaseUrl {
+        url: text.to_owned(),
+        reason,
+    };
+    let url = reqwest::Url::parse(text).map_err(|err| fail(err.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
+        return Err(fail(
+            "it must be an http:// or https:// URL with a host".to_owned(),
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(fail(
+            "it must not have a query or fragment: the operations' paths are appended to it"
+                .to_owned(),
+        ));
+    }
+    Ok(url)
+}
+
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis((200u64 << attempt.saturating_sub(1).min(5)).min(5000))
 }
@@ -490,6 +550,55 @@ mod tests {
     fn forms_repeat_arrays_and_skip_nulls() {
         let body = serde_json::json!({"name": "a b", "tags": ["x", "y"], "n": 2, "gone": null});
         assert_eq!(form_encode(&body), "name=a+b&tags=x&tags=y&n=2");
+    }
+
+    #[test]
+    fn upstream_urls_are_what_parsing_the_joined_text_gives() {
+        // The executor used to parse `base + path` on every call; setting the path on the
+        // parsed base must give the same URL for every shape of base and path.
+        let bases = [
+            "http://127.0.0.1:8000",
+            "http://127.0.0.1:8000/",
+            "https://api.example.com/v1",
+            "https://api.example.com/v1/",
+            "http://xn--bcher-kva.example:81/a%20b",
+            "http://bücher.example/",
+        ];
+        let paths = [
+            "/api/products/",
+            "/api/products/o-brien-%C3%B1/",
+            "/p/a%2Fb/r/7",
+            "/p/{missing}",
+            "/a/../b/./c",
+            "/with space/ü",
+            "/",
+        ];
+        for base in bases {
+            let parsed = parse_base_url(base).expect(base);
+            for path in paths {
+                let joined = format!("{}{path}", base.trim_end_matches('/'));
+                let expected = reqwest::Url::parse(&joined).expect(&joined);
+                assert_eq!(upstream_url(&parsed, path), expected, "{base} + {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn base_urls_that_cannot_take_a_path_are_refused_at_start() {
+        for bad in [
+            "localhost:8000",
+            "ftp://h/",
+            "mailto:a@b",
+            "http://h/?x=1",
+            "http://h/#f",
+            "not a url",
+        ] {
+            let err = parse_base_url(bad).expect_err(bad).to_string();
+            assert!(
+                err.starts_with(&format!("the upstream base URL {bad:?} cannot be used: ")),
+                "{err}"
+            );
+        }
     }
 
     #[test]
