@@ -181,3 +181,13 @@ def test_a_bad_command_line_is_named_on_stderr_and_stdout_stays_empty(mcp_binary
     assert done.stdout == ""
     assert message in done.stderr, done.stderr
     assert "--help" in done.stderr
+
+
+@pytest.mark.parametrize("base_url", ["localhost:8000", "http://127.0.0.1:8000/api?x=1"])
+def test_an_unusable_base_url_stops_the_server_at_start_with_the_reason(mcp_binary, base_url):
+    done = subprocess.run(
+        [str(mcp_binary), "--base-url", base_url], env=server_env(), capture_output=True, text=True, timeout=20, input=""
+    )
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    assert done.stdout == ""
+    assert f"the upstream base URL {json.dumps(base_url)} cannot be used" in done.stderr, done.stderr
