@@ -78,19 +78,34 @@ pub fn cold_start(
     })
 }
 
-/// Round trips of one `tools/call` over stdio, after `warmup` unrecorded calls.
+/// Per-call latency of one server, with direct calls measured in the same window.
+pub struct Latency {
+    /// `tools/call` round trips over stdio.
+    pub mcp: Samples,
+    /// The same GET straight to the upstream, one after each `tools/call`: the overhead is
+    /// taken against these, so drift in the upstream (Django's latency wanders by milliseconds
+    /// between runs) falls on both sides alike.
+    pub direct: Samples,
+}
+
+/// `tools/call` round trips over stdio, one after another, each followed by the same request
+/// sent straight to the upstream at `addr` on one keep-alive connection.
 pub fn stdio_latency(
     make: &dyn Fn() -> Command,
-    tool: &str,
-    args: &Value,
+    call: (&str, &Value),
+    direct: (&str, &str),
     warmup: usize,
     calls: usize,
     log: &std::path::Path,
-) -> Result<Samples, String> {
+) -> Result<Latency, String> {
+    let (tool, args) = call;
+    let (addr, target) = direct;
     let mut session = StdioSession::spawn(&mut make(), log)?;
     session.initialize()?;
+    let mut connection = Connection::open(addr).map_err(|e| e.to_string())?;
     let params = json!({"name": tool, "arguments": args});
-    let mut times = Vec::with_capacity(calls);
+    let mut mcp_times = Vec::with_capacity(calls);
+    let mut direct_times = Vec::with_capacity(calls);
     for i in 0..warmup + calls {
         let started = Instant::now();
         let result = session.request("tools/call", params.clone())?;
@@ -98,11 +113,16 @@ pub fn stdio_latency(
         if result.get("isError") == Some(&Value::Bool(true)) {
             return Err(format!("{tool} failed: {}", cut(&result.to_string())));
         }
+        let direct = direct_call(&mut connection, target)?;
         if i >= warmup {
-            times.push(elapsed);
+            mcp_times.push(elapsed);
+            direct_times.push(direct);
         }
     }
-    Ok(Samples::new(times))
+    Ok(Latency {
+        mcp: Samples::new(mcp_times),
+        direct: Samples::new(direct_times),
+    })
 }
 
 /// Round trips of the same request straight to the upstream, on one keep-alive connection.
@@ -115,19 +135,25 @@ pub fn direct_latency(
     let mut connection = Connection::open(addr).map_err(|e| e.to_string())?;
     let mut times = Vec::with_capacity(calls);
     for i in 0..warmup + calls {
-        let started = Instant::now();
-        let response = connection
-            .request("GET", target, &[("Accept", "application/json")], b"")
-            .map_err(|e| e.to_string())?;
-        let elapsed = started.elapsed();
-        if response.status != 200 {
-            return Err(format!("direct GET {target} answered {}", response.status));
-        }
+        let elapsed = direct_call(&mut connection, target)?;
         if i >= warmup {
             times.push(elapsed);
         }
     }
     Ok(Samples::new(times))
+}
+
+/// One GET of `target` on `connection`, timed; anything but 200 is an error.
+fn direct_call(connection: &mut Connection, target: &str) -> Result<Duration, String> {
+    let started = Instant::now();
+    let response = connection
+        .request("GET", target, &[("Accept", "application/json")], b"")
+        .map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    if response.status != 200 {
+        return Err(format!("direct GET {target} answered {}", response.status));
+    }
+    Ok(elapsed)
 }
 
 /// Completed `tools/call`s per second with `clients` concurrent sessions for `seconds`.

@@ -270,7 +270,11 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         ] {
             eprintln!("latency: direct HTTP to the {upstream_label}");
             let direct = measure::direct_latency(&addr, target, 50, calls)?;
-            let mut rows = vec![("direct HTTP call (no MCP)".to_owned(), direct)];
+            let mut rows = vec![LatencyRow {
+                label: "direct HTTP call (no MCP)".to_owned(),
+                samples: direct,
+                alongside: None,
+            }];
             for contender in servers_for(example, "shop") {
                 eprintln!("latency: {} against the {upstream_label}", contender.label);
                 let n = if contender.slow {
@@ -279,9 +283,19 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
                     calls
                 };
                 let make = || (contender.stdio)(&base_url);
-                let samples =
-                    measure::stdio_latency(&make, tool, &args, 20, n, &logs.join("latency.log"))?;
-                rows.push((contender.label.to_owned(), samples));
+                let latency = measure::stdio_latency(
+                    &make,
+                    (tool, &args),
+                    (&addr, target),
+                    20,
+                    n,
+                    &logs.join("latency.log"),
+                )?;
+                rows.push(LatencyRow {
+                    label: contender.label.to_owned(),
+                    samples: latency.mcp,
+                    alongside: Some(latency.direct),
+                });
             }
             latency_rows.push((upstream_label, rows));
         }
@@ -599,35 +613,41 @@ fn section_cold(out: &mut String, rows: &[(&str, String, ColdStart)]) {
     out.push('\n');
 }
 
-fn section_latency(out: &mut String, groups: &[(&str, Vec<(String, Samples)>)]) {
-    out.push_str("## Per-call latency over stdio\n\n`tools/call products_list {\"page_size\": 2}` round trips, one after another, after 20 unrecorded calls; the direct row is the same GET on one keep-alive connection. Overhead is the p50 over the direct call's p50.\n\n");
+/// One row of a latency table: a client's samples and, for an MCP server, the direct calls
+/// made alongside its calls.
+struct LatencyRow {
+    label: String,
+    samples: Samples,
+    alongside: Option<Samples>,
+}
+
+fn section_latency(out: &mut String, groups: &[(&str, Vec<LatencyRow>)]) {
+    out.push_str("## Per-call latency over stdio\n\n`tools/call products_list {\"page_size\": 2}` round trips, one after another, after 20 unrecorded calls. Each call is followed by the same GET sent straight to the upstream on one keep-alive connection (\"direct alongside\"), and the overhead is the p50 over that p50: both sides share the same minutes, so drift in the upstream falls on both alike. The first row is the direct GET measured alone.\n\n");
     for (upstream, rows) in groups {
         let _ = writeln!(
             out,
-            "Against the {upstream}:\n\n| client | calls | p50 | p99 | overhead at p50 | p50 vs spec2mcp |\n|---|---|---|---|---|---|"
+            "Against the {upstream}:\n\n| client | calls | p50 | p99 | direct alongside p50 | overhead at p50 | p50 vs spec2mcp |\n|---|---|---|---|---|---|---|"
         );
-        let direct = rows[0].1.median();
         let base = rows
             .iter()
-            .find(|(l, _)| l == "spec2mcp")
-            .map_or(0.0, |(_, s)| s.median().as_secs_f64());
-        for (label, samples) in rows {
-            let overhead = if label.starts_with("direct") {
-                "—".to_owned()
-            } else {
-                ms(samples.median().saturating_sub(direct))
-            };
-            let vs = if label.starts_with("direct") {
-                "—".to_owned()
-            } else {
-                ratio(samples.median().as_secs_f64(), base)
+            .find(|r| r.label == "spec2mcp")
+            .map_or(0.0, |r| r.samples.median().as_secs_f64());
+        for row in rows {
+            let (alongside, overhead, vs) = match &row.alongside {
+                Some(direct) => (
+                    ms(direct.median()),
+                    ms(row.samples.median().saturating_sub(direct.median())),
+                    ratio(row.samples.median().as_secs_f64(), base),
+                ),
+                None => ("—".to_owned(), "—".to_owned(), "—".to_owned()),
             };
             let _ = writeln!(
                 out,
-                "| {label} | {} | {} | {} | {overhead} | {vs} |",
-                samples.len(),
-                ms(samples.median()),
-                ms(samples.quantile(0.99)),
+                "| {} | {} | {} | {} | {alongside} | {overhead} | {vs} |",
+                row.label,
+                row.samples.len(),
+                ms(row.samples.median()),
+                ms(row.samples.quantile(0.99)),
             );
         }
         out.push('\n');
