@@ -297,22 +297,42 @@ async fn reject_malformed(
             )
         }
     };
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Err(err) => return json_rpc_error(axum::http::StatusCode::BAD_REQUEST, -32700, &format!("Parse error: {err}")),
-        Ok(serde_json::Value::Object(message)) if message.get("jsonrpc").and_then(|v| v.as_str()) == Some("2.0") => {}
-        Ok(_) => {
-            return json_rpc_error(
-                axum::http::StatusCode::BAD_REQUEST,
-                -32600,
-                "Invalid Request: the body must be one JSON-RPC 2.0 message (batches are not supported)",
-            )
-        }
+    if let Err((code, message)) = check_envelope(&bytes) {
+        return json_rpc_error(axum::http::StatusCode::BAD_REQUEST, code, &message);
     }
     next.run(axum::extract::Request::from_parts(
         parts,
         axum::body::Body::from(bytes),
     ))
     .await
+}
+
+/// The members of a JSON-RPC message this check reads; serde skips the others without building
+/// them, so the message is not parsed into values twice (rmcp parses it after).
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    jsonrpc: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// `Ok` for one JSON-RPC 2.0 message; else the JSON-RPC error code and message to answer with.
+fn check_envelope(bytes: &[u8]) -> Result<(), (i64, String)> {
+    const NOT_ONE_MESSAGE: &str =
+        "Invalid Request: the body must be one JSON-RPC 2.0 message (batches are not supported)";
+    let starts_an_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    if !starts_an_object {
+        // Not an object: tell broken JSON from a well-formed non-message (rare, so a full parse).
+        return match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Ok(_) => Err((-32600, NOT_ONE_MESSAGE.to_owned())),
+            Err(err) => Err((-32700, format!("Parse error: {err}"))),
+        };
+    }
+    match serde_json::from_slice::<Envelope<'_>>(bytes) {
+        Ok(envelope) if envelope.jsonrpc.as_deref() == Some("2.0") => Ok(()),
+        Ok(_) => Err((-32600, NOT_ONE_MESSAGE.to_owned())),
+        Err(err) if err.is_data() => Err((-32600, NOT_ONE_MESSAGE.to_owned())),
+        Err(err) => Err((-32700, format!("Parse error: {err}"))),
+    }
 }
 
 fn json_rpc_error(
@@ -366,5 +386,36 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(body: &str) -> Option<i64> {
+        check_envelope(body.as_bytes()).err().map(|(code, _)| code)
+    }
+
+    #[test]
+    fn one_message_passes_and_anything_else_gets_its_json_rpc_code() {
+        assert_eq!(
+            code(r#" {"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":[1,{"b":null}]}}"#),
+            None
+        );
+        assert_eq!(code(r#"{"jsonrpc":"2\u002e0","method":"x"}"#), None);
+        assert_eq!(
+            code(r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#),
+            Some(-32600)
+        );
+        assert_eq!(code(r#"["2.0"]"#), Some(-32600));
+        assert_eq!(code(r#""2.0""#), Some(-32600));
+        assert_eq!(code(r#"{"jsonrpc":"1.0","id":1}"#), Some(-32600));
+        assert_eq!(code(r#"{"jsonrpc":2,"id":1}"#), Some(-32600));
+        assert_eq!(code(r#"{"id":1,"method":"ping"}"#), Some(-32600));
+        assert_eq!(code(r#"{"jsonrpc":"2.0","id":1"#), Some(-32700));
+        assert_eq!(code("{bad"), Some(-32700));
+        assert_eq!(code("[1,"), Some(-32700));
+        assert_eq!(code(""), Some(-32700));
     }
 }

