@@ -34,8 +34,12 @@ pub fn main_with(api: &'static ApiDef, custom: Vec<CustomTool>) -> ExitCode {
     let options = match parsed {
         Ok(Parsed::Run(options)) => options,
         Ok(Parsed::Help) => {
-            print!("{}", super::options::help(&program));
-            return ExitCode::SUCCESS;
+            // Not `print!`: it panics when stdout is closed.
+            let help = super::options::help(&program);
+            return match std::io::Write::write_all(&mut std::io::stdout(), help.as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::FAILURE,
+            };
         }
         Err(err) => return usage_error(&program, &err),
     };
