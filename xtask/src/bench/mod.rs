@@ -121,7 +121,8 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
     let cli = root.join("target/release/spec2mcp");
     let mut generation = Vec::new();
     let mut targets = vec![("example", specs[0].path.clone(), 10)];
-    let mut stripe = PathBuf::new();
+    // The crates whose debug builds are timed: GitHub's and Stripe's.
+    let mut build_specs: Vec<(&'static str, PathBuf)> = Vec::new();
     if large {
         let github =
             capture(Command::new("bash").arg(root.join("bench/competitors/github_spec.sh")))?;
@@ -129,9 +130,10 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
             id: "github",
             path: PathBuf::from(github.trim()),
         });
-        stripe = stripe_spec(root, &work)?;
+        let stripe = stripe_spec(root, &work)?;
         targets.insert(0, ("stripe", stripe.clone(), 5));
         targets.push(("github", specs[1].path.clone(), 5));
+        build_specs = vec![("github", specs[1].path.clone()), ("stripe", stripe)];
     }
     for (id, path, runs) in targets {
         // From an empty folder each time: every file is written.
@@ -154,10 +156,8 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
     }
     let competitors = root.join("bench/competitors");
     let competitors_wanted = chosen("FastMCP") || chosen("openapi-mcp-generator");
-    for (spec, name) in specs.iter().zip(["shop", "github"]) {
-        if !competitors_wanted {
-            break;
-        }
+    let competitor_specs = if competitors_wanted { &specs[..] } else { &[] };
+    for (spec, name) in competitor_specs.iter().zip(["shop", "github"]) {
         run(Command::new("bash")
             .arg(competitors.join("setup.sh"))
             .arg(&spec.path)
@@ -198,11 +198,8 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
 
     if wants("build") {
         let mut figures = Vec::new();
-        for (id, path) in [
-            ("github", specs[1].path.clone()),
-            ("stripe", stripe.clone()),
-        ] {
-            figures.push(build::measure(root, &cli, &work, id, &path)?);
+        for (id, path) in &build_specs {
+            figures.push(build::measure(root, &cli, &work, id, path)?);
         }
         section_build(&mut report, &figures);
     }

@@ -369,7 +369,6 @@ impl Executor {
     }
 }
 
-/// 200 ms, 400 ms, 800 ms, … capped at 5 s.
 /// `path` (already percent-encoded) appended to the base URL's path.
 fn upstream_url(base: &reqwest::Url, path: &str) -> reqwest::Url {
     let mut url = base.clone();
@@ -399,6 +398,7 @@ fn parse_base_url(text: &str) -> Result<reqwest::Url, SetupError> {
     Ok(url)
 }
 
+/// 200 ms, 400 ms, 800 ms, … capped at 5 s.
 fn backoff(attempt: u32) -> Duration {
     Duration::from_millis((200u64 << attempt.saturating_sub(1).min(5)).min(5000))
 }

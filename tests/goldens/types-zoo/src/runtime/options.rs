@@ -304,16 +304,16 @@ fn apply(options: &mut Options, spelling: &Spelling, value: String) -> Result<()
         }
         Flag::Listen => {
             options.listen =
-                number(&value).ok_or_else(|| invalid("expected an address like 127.0.0.1:8080"))?
+                parsed(&value).ok_or_else(|| invalid("expected an address like 127.0.0.1:8080"))?
         }
         Flag::BaseUrl => options.base_url = Some(value),
         Flag::Timeout => {
             options.timeout =
-                Some(number(&value).ok_or_else(|| invalid("expected a number of seconds"))?)
+                Some(parsed(&value).ok_or_else(|| invalid("expected a number of seconds"))?)
         }
         Flag::MaxResponseBytes => {
             options.max_response_bytes =
-                number(&value).ok_or_else(|| invalid("expected a number of bytes"))?
+                parsed(&value).ok_or_else(|| invalid("expected a number of bytes"))?
         }
         Flag::AllowedHost => options.allowed_hosts.push(value),
         Flag::AllowedOrigin => options.allowed_origins.push(value),
@@ -323,11 +323,11 @@ fn apply(options: &mut Options, spelling: &Spelling, value: String) -> Result<()
         }
         Flag::RequireBearerEnv => options.require_bearer_env = Some(value),
         Flag::Retries => {
-            options.retries = number(&value).ok_or_else(|| invalid("expected a whole number"))?
+            options.retries = parsed(&value).ok_or_else(|| invalid("expected a whole number"))?
         }
         Flag::MaxRequestBytes => {
             options.max_request_bytes =
-                number(&value).ok_or_else(|| invalid("expected a number of bytes"))?
+                parsed(&value).ok_or_else(|| invalid("expected a number of bytes"))?
         }
         Flag::Mode => {
             options.mode = Some(match value.as_str() {
@@ -342,7 +342,8 @@ fn apply(options: &mut Options, spelling: &Spelling, value: String) -> Result<()
     Ok(())
 }
 
-fn number<T: FromStr>(text: &str) -> Option<T> {
+/// `text` as a `T` (number, address), if it is one.
+fn parsed<T: FromStr>(text: &str) -> Option<T> {
     text.parse().ok()
 }
 
