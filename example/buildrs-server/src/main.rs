@@ -13,7 +13,6 @@ use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
 use serde_json::{json, Value};
 
 use shop::api::ops::products_list::{self, ProductsListInput};
-use shop::runtime::args;
 use shop::runtime::caller::Caller;
 use shop::runtime::executor::Executor;
 use shop::runtime::server::{invalid_arguments, CustomTool};
@@ -26,7 +25,7 @@ async fn price_summary(
     caller: Caller,
     arguments: JsonObject,
 ) -> CallToolResult {
-    let input: ProductsListInput = match args::parse(arguments) {
+    let input: ProductsListInput = match products_list::parse(arguments) {
         Ok(input) => input,
         Err(err) => return invalid_arguments(NAME, &err),
     };

@@ -14,14 +14,16 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     let types_path = quote!(super::super::types);
     let input = ident(&tool.input_type)?;
     let mut fields = Vec::new();
+    let mut reads = Vec::new();
+    let mut wires = Vec::new();
     let mut sets = Vec::new();
     for arg in &tool.args {
         let field = ident(&arg.ident)?;
         let field_ty = ty(&arg.ty, &types_path)?;
         let fdoc = doc(&arg.doc);
-        let wire = &arg.wire;
-        let rename = (arg.wire != arg.ident).then(|| quote!(#[serde(rename = #wire)]));
-        fields.push(quote! { #fdoc #rename pub #field: #field_ty, });
+        fields.push(quote! { #fdoc pub #field: #field_ty, });
+        reads.push(read(&field, &arg.wire, arg.ty.is_option()));
+        wires.push(&arg.wire);
         let param = &arg.param;
         let value = if arg.json_text {
             quote!(&JsonText(&input.#field))
@@ -48,9 +50,9 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         let field = ident(&body.ident)?;
         let field_ty = ty(&body.ty, &types_path)?;
         let fdoc = doc(&body.doc);
-        let wire = &body.wire;
-        let rename = (body.wire != body.ident).then(|| quote!(#[serde(rename = #wire)]));
-        fields.push(quote! { #fdoc #rename pub #field: #field_ty, });
+        fields.push(quote! { #fdoc pub #field: #field_ty, });
+        reads.push(read(&field, &body.wire, body.ty.is_option()));
+        wires.push(&body.wire);
         let media = &body.media_type;
         sets.push(match body.encoding {
             BodyEncoding::Json => quote!(req.json_body(#media, &input.#field)?;),
@@ -83,6 +85,11 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     } else {
         (quote!(mut), quote!(input))
     };
+    let fields_var = if reads.is_empty() {
+        quote!(_fields)
+    } else {
+        quote!(mut fields)
+    };
     // Relative paths: the same code works as a crate (`src/api/ops/x.rs`) and inlined into a
     // build script's module (`mod shop { include!(…) }`), where `crate::` would be wrong.
     let rt = quote!(super::super::super::runtime);
@@ -104,14 +111,13 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     Ok(quote! {
         #![doc = #module_doc]
 
-        use #rt::args::{parse, ArgsError};
+        use #rt::args::{ArgsError, Fields};
         use #rt::request::Request;
         #style_import
         #json_text_import
 
         #struct_doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
         pub struct #input { #(#fields)* }
 
         /// The JSON Schema advertised for the arguments.
@@ -126,11 +132,29 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
             ::std::result::Result::Ok(req)
         }
 
+        /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+        /// field is an error naming it.
+        pub fn parse(
+            args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> ::std::result::Result<#input, ArgsError> {
+            let #fields_var = Fields::new(args, &[#(#wires),*])?;
+            ::std::result::Result::Ok(#input { #(#reads)* })
+        }
+
         /// Parses the tool arguments into the input struct, then builds the request.
         pub fn build(
             args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ) -> ::std::result::Result<Request, ArgsError> {
-            request(&parse::<#input>(args)?)
+            request(&parse(args)?)
         }
     })
+}
+
+/// `field: fields.optional("wire")?,` — the struct field's type picks what is deserialized.
+fn read(field: &proc_macro2::Ident, wire: &str, optional: bool) -> TokenStream {
+    if optional {
+        quote!(#field: fields.optional(#wire)?,)
+    } else {
+        quote!(#field: fields.required(#wire)?,)
+    }
 }

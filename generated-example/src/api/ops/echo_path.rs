@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `echo_path`: GET /api/echo/{value}/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `echo_path` tool (GET /api/echo/{value}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct EchoPathInput {
     /// Any text; reserved characters must arrive percent-encoded.
     pub value: ::std::string::String,
@@ -49,9 +48,19 @@ pub fn request(input: &EchoPathInput) -> ::std::result::Result<Request, ArgsErro
     req.path("value", &input.value);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<EchoPathInput, ArgsError> {
+    let mut fields = Fields::new(args, &["value"])?;
+    ::std::result::Result::Ok(EchoPathInput {
+        value: fields.required("value")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<EchoPathInput>(args)?)
+    request(&parse(args)?)
 }

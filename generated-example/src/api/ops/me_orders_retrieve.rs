@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `me_orders_retrieve`: GET /api/me/orders/{id}/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `me_orders_retrieve` tool (GET /api/me/orders/{id}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct MeOrdersRetrieveInput {
     /// A unique integer value identifying this order.
     pub id: i64,
@@ -107,9 +106,19 @@ pub fn request(
     req.path("id", &input.id);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<MeOrdersRetrieveInput, ArgsError> {
+    let mut fields = Fields::new(args, &["id"])?;
+    ::std::result::Result::Ok(MeOrdersRetrieveInput {
+        id: fields.required("id")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<MeOrdersRetrieveInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,12 +2,11 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_list`: GET /api/products/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `products_list` tool (GET /api/products/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct ProductsListInput {
     /// Category slug.
     pub category: ::std::option::Option<::std::string::String>,
@@ -192,9 +191,40 @@ pub fn request(input: &ProductsListInput) -> ::std::result::Result<Request, Args
     req.query("tag", &input.tag, QueryStyle::FormExploded);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<ProductsListInput, ArgsError> {
+    let mut fields = Fields::new(
+        args,
+        &[
+            "category",
+            "in_stock",
+            "max_price",
+            "min_price",
+            "ordering",
+            "page",
+            "page_size",
+            "search",
+            "tag",
+        ],
+    )?;
+    ::std::result::Result::Ok(ProductsListInput {
+        category: fields.optional("category")?,
+        in_stock: fields.optional("in_stock")?,
+        max_price: fields.optional("max_price")?,
+        min_price: fields.optional("min_price")?,
+        ordering: fields.optional("ordering")?,
+        page: fields.optional("page")?,
+        page_size: fields.optional("page_size")?,
+        search: fields.optional("search")?,
+        tag: fields.optional("tag")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<ProductsListInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_reviews_list`: GET /api/products/{slug}/reviews/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `products_reviews_list` tool (GET /api/products/{slug}/reviews/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct ProductsReviewsListInput {
     pub slug: ::std::string::String,
 }
@@ -81,9 +80,19 @@ pub fn request(
     req.path("slug", &input.slug);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<ProductsReviewsListInput, ArgsError> {
+    let mut fields = Fields::new(args, &["slug"])?;
+    ::std::result::Result::Ok(ProductsReviewsListInput {
+        slug: fields.required("slug")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<ProductsReviewsListInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,18 +2,14 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_c_2fa`: GET /c/{2fa}/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `get_c_2fa` tool (GET /c/{2fa}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct GetC2faInput {
-    #[serde(rename = "2fa")]
     pub n2fa: ::std::string::String,
-    #[serde(rename = "type")]
     pub type_: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "self")]
     pub self_: ::std::option::Option<::std::string::String>,
     pub query_2fa: ::std::option::Option<::std::string::String>,
 }
@@ -48,9 +44,22 @@ pub fn request(input: &GetC2faInput) -> ::std::result::Result<Request, ArgsError
     req.query("2fa", &input.query_2fa, QueryStyle::FormExploded);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<GetC2faInput, ArgsError> {
+    let mut fields = Fields::new(args, &["2fa", "type", "self", "query_2fa"])?;
+    ::std::result::Result::Ok(GetC2faInput {
+        n2fa: fields.required("2fa")?,
+        type_: fields.optional("type")?,
+        self_: fields.optional("self")?,
+        query_2fa: fields.optional("query_2fa")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<GetC2faInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `this_is_a_very_long_operation_identifier_that_goes_on_a_4ebf5e8b`: GET /e/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `this_is_a_very_long_operation_identifier_that_goes_on_a_4ebf5e8b` tool (GET /e/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct ThisIsAVeryLongOperationIdentifierThatGoesOnA4ebf5e8bInput {}
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
@@ -21,9 +20,20 @@ pub fn request(
     let req = Request::default();
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<
+    ThisIsAVeryLongOperationIdentifierThatGoesOnA4ebf5e8bInput,
+    ArgsError,
+> {
+    let _fields = Fields::new(args, &[])?;
+    ::std::result::Result::Ok(ThisIsAVeryLongOperationIdentifierThatGoesOnA4ebf5e8bInput {})
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<ThisIsAVeryLongOperationIdentifierThatGoesOnA4ebf5e8bInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `type`: GET /g/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `type` tool (GET /g/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct TypeInput {}
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
@@ -19,9 +18,17 @@ pub fn request(_input: &TypeInput) -> ::std::result::Result<Request, ArgsError> 
     let req = Request::default();
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<TypeInput, ArgsError> {
+    let _fields = Fields::new(args, &[])?;
+    ::std::result::Result::Ok(TypeInput {})
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<TypeInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,14 +2,12 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_pet`: GET /pets/{petId}
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `get_pet` tool (GET /pets/{petId}).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct GetPetInput {
     /// The id of the pet to retrieve
-    #[serde(rename = "petId")]
     pub pet_id: ::std::string::String,
 }
 /// The JSON Schema advertised for the arguments.
@@ -62,9 +60,19 @@ pub fn request(input: &GetPetInput) -> ::std::result::Result<Request, ArgsError>
     req.path("petId", &input.pet_id);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<GetPetInput, ArgsError> {
+    let mut fields = Fields::new(args, &["petId"])?;
+    ::std::result::Result::Ok(GetPetInput {
+        pet_id: fields.required("petId")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<GetPetInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,12 +2,11 @@
 // Regenerate with: cargo xtask codegen
 
 //! `list_pets`: GET /pets
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `list_pets` tool (GET /pets).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct ListPetsInput {
     /// How many items to return at one time (max 100)
     pub limit: ::std::option::Option<i32>,
@@ -90,9 +89,20 @@ pub fn request(input: &ListPetsInput) -> ::std::result::Result<Request, ArgsErro
     req.query("status", &input.status, QueryStyle::FormExploded);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<ListPetsInput, ArgsError> {
+    let mut fields = Fields::new(args, &["limit", "status"])?;
+    ::std::result::Result::Ok(ListPetsInput {
+        limit: fields.optional("limit")?,
+        status: fields.optional("status")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<ListPetsInput>(args)?)
+    request(&parse(args)?)
 }

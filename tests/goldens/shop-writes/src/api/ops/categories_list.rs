@@ -2,12 +2,11 @@
 // Regenerate with: cargo xtask codegen
 
 //! `categories_list`: GET /api/categories/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `categories_list` tool (GET /api/categories/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct CategoriesListInput {
     /// A page number within the paginated result set.
     pub page: ::std::option::Option<i64>,
@@ -94,9 +93,20 @@ pub fn request(
     req.query("page_size", &input.page_size, QueryStyle::FormExploded);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<CategoriesListInput, ArgsError> {
+    let mut fields = Fields::new(args, &["page", "page_size"])?;
+    ::std::result::Result::Ok(CategoriesListInput {
+        page: fields.optional("page")?,
+        page_size: fields.optional("page_size")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<CategoriesListInput>(args)?)
+    request(&parse(args)?)
 }

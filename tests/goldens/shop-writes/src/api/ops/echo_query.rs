@@ -2,15 +2,13 @@
 // Regenerate with: cargo xtask codegen
 
 //! `echo_query`: GET /api/echo/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `echo_query` tool (GET /api/echo/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct EchoQueryInput {
     /// Echoed back as request_tag.
-    #[serde(rename = "X-Request-Tag")]
     pub x_request_tag: ::std::option::Option<::std::string::String>,
     /// Any integer.
     pub n: ::std::option::Option<i64>,
@@ -90,9 +88,22 @@ pub fn request(input: &EchoQueryInput) -> ::std::result::Result<Request, ArgsErr
     req.query("tags", &input.tags, QueryStyle::FormExploded);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<EchoQueryInput, ArgsError> {
+    let mut fields = Fields::new(args, &["X-Request-Tag", "n", "q", "tags"])?;
+    ::std::result::Result::Ok(EchoQueryInput {
+        x_request_tag: fields.optional("X-Request-Tag")?,
+        n: fields.optional("n")?,
+        q: fields.optional("q")?,
+        tags: fields.optional("tags")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<EchoQueryInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,12 +2,11 @@
 // Regenerate with: cargo xtask codegen
 
 //! `me_orders_list`: GET /api/me/orders/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `me_orders_list` tool (GET /api/me/orders/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct MeOrdersListInput {
     /// A page number within the paginated result set.
     pub page: ::std::option::Option<i64>,
@@ -142,9 +141,20 @@ pub fn request(input: &MeOrdersListInput) -> ::std::result::Result<Request, Args
     req.query("page_size", &input.page_size, QueryStyle::FormExploded);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<MeOrdersListInput, ArgsError> {
+    let mut fields = Fields::new(args, &["page", "page_size"])?;
+    ::std::result::Result::Ok(MeOrdersListInput {
+        page: fields.optional("page")?,
+        page_size: fields.optional("page_size")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<MeOrdersListInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_partial_update`: PATCH /api/products/{slug}/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `products_partial_update` tool (PATCH /api/products/{slug}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct ProductsPartialUpdateInput {
     pub slug: ::std::string::String,
     /// The request body.
@@ -146,9 +145,20 @@ pub fn request(
     req.json_body("application/json", &input.body)?;
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<ProductsPartialUpdateInput, ArgsError> {
+    let mut fields = Fields::new(args, &["slug", "body"])?;
+    ::std::result::Result::Ok(ProductsPartialUpdateInput {
+        slug: fields.required("slug")?,
+        body: fields.optional("body")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<ProductsPartialUpdateInput>(args)?)
+    request(&parse(args)?)
 }

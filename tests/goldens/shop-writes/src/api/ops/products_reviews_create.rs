@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_reviews_create`: POST /api/products/{slug}/reviews/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `products_reviews_create` tool (POST /api/products/{slug}/reviews/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct ProductsReviewsCreateInput {
     pub slug: ::std::string::String,
     /// The request body.
@@ -89,9 +88,20 @@ pub fn request(
     req.json_body("application/json", &input.body)?;
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<ProductsReviewsCreateInput, ArgsError> {
+    let mut fields = Fields::new(args, &["slug", "body"])?;
+    ::std::result::Result::Ok(ProductsReviewsCreateInput {
+        slug: fields.required("slug")?,
+        body: fields.required("body")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<ProductsReviewsCreateInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,12 +2,11 @@
 // Regenerate with: cargo xtask codegen
 
 //! `slow`: GET /api/slow/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `slow` tool (GET /api/slow/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct SlowInput {
     /// 0 to 10.
     pub seconds: i64,
@@ -44,9 +43,19 @@ pub fn request(input: &SlowInput) -> ::std::result::Result<Request, ArgsError> {
     req.query("seconds", &input.seconds, QueryStyle::FormExploded);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<SlowInput, ArgsError> {
+    let mut fields = Fields::new(args, &["seconds"])?;
+    ::std::result::Result::Ok(SlowInput {
+        seconds: fields.required("seconds")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<SlowInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `adopt_pet`: POST /pets/adopt/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `adopt_pet` tool (POST /pets/adopt/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct AdoptPetInput {
     /// The request body.
     pub body: super::super::types::Pet,
@@ -76,9 +75,19 @@ pub fn request(input: &AdoptPetInput) -> ::std::result::Result<Request, ArgsErro
     req.json_body("application/json", &input.body)?;
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<AdoptPetInput, ArgsError> {
+    let mut fields = Fields::new(args, &["body"])?;
+    ::std::result::Result::Ok(AdoptPetInput {
+        body: fields.required("body")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<AdoptPetInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `create_animal`: POST /animals/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `create_animal` tool (POST /animals/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct CreateAnimalInput {
     /// The request body.
     pub body: super::super::types::Animal,
@@ -116,9 +115,19 @@ pub fn request(input: &CreateAnimalInput) -> ::std::result::Result<Request, Args
     req.json_body("application/json", &input.body)?;
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<CreateAnimalInput, ArgsError> {
+    let mut fields = Fields::new(args, &["body"])?;
+    ::std::result::Result::Ok(CreateAnimalInput {
+        body: fields.required("body")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<CreateAnimalInput>(args)?)
+    request(&parse(args)?)
 }

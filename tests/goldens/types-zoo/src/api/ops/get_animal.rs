@@ -2,18 +2,16 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_animal`: GET /animals/{animal_id}/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `get_animal` tool (GET /animals/{animal_id}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct GetAnimalInput {
     pub animal_id: i64,
     /// Related objects to include.
     pub expand: ::std::option::Option<::std::vec::Vec<super::super::types::ExpandEnum>>,
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "X-Trace")]
     pub x_trace: ::std::option::Option<::std::string::String>,
     pub session: ::std::option::Option<::std::string::String>,
 }
@@ -183,9 +181,26 @@ pub fn request(input: &GetAnimalInput) -> ::std::result::Result<Request, ArgsErr
     req.cookie("session", &input.session);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<GetAnimalInput, ArgsError> {
+    let mut fields = Fields::new(
+        args,
+        &["animal_id", "expand", "fields", "X-Trace", "session"],
+    )?;
+    ::std::result::Result::Ok(GetAnimalInput {
+        animal_id: fields.required("animal_id")?,
+        expand: fields.optional("expand")?,
+        fields: fields.optional("fields")?,
+        x_trace: fields.optional("X-Trace")?,
+        session: fields.optional("session")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<GetAnimalInput>(args)?)
+    request(&parse(args)?)
 }

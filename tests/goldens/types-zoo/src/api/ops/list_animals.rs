@@ -2,12 +2,11 @@
 // Regenerate with: cargo xtask codegen
 
 //! `list_animals`: GET /animals/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 /// Arguments of the `list_animals` tool (GET /animals/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct ListAnimalsInput {
     pub limit: ::std::option::Option<i32>,
     pub weight_min: ::std::option::Option<f64>,
@@ -58,9 +57,25 @@ pub fn request(input: &ListAnimalsInput) -> ::std::result::Result<Request, ArgsE
     req.query("filter", &input.filter, QueryStyle::DeepObject);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<ListAnimalsInput, ArgsError> {
+    let mut fields = Fields::new(
+        args,
+        &["limit", "weight_min", "born_after", "filter"],
+    )?;
+    ::std::result::Result::Ok(ListAnimalsInput {
+        limit: fields.optional("limit")?,
+        weight_min: fields.optional("weight_min")?,
+        born_after: fields.optional("born_after")?,
+        filter: fields.optional("filter")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<ListAnimalsInput>(args)?)
+    request(&parse(args)?)
 }

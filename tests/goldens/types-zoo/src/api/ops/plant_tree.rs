@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `plant_tree`: POST /trees/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `plant_tree` tool (POST /trees/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct PlantTreeInput {
     /// The request body.
     pub body: ::std::option::Option<super::super::types::TreeNode>,
@@ -69,9 +68,19 @@ pub fn request(input: &PlantTreeInput) -> ::std::result::Result<Request, ArgsErr
     req.json_body("application/json", &input.body)?;
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<PlantTreeInput, ArgsError> {
+    let mut fields = Fields::new(args, &["body"])?;
+    ::std::result::Result::Ok(PlantTreeInput {
+        body: fields.optional("body")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<PlantTreeInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `post_anything`: POST /anything/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `post_anything` tool (POST /anything/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct PostAnythingInput {
     /// The request body.
     pub body: ::std::option::Option<::serde_json::Value>,
@@ -35,9 +34,19 @@ pub fn request(input: &PostAnythingInput) -> ::std::result::Result<Request, Args
     req.json_body("application/json", &input.body)?;
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<PostAnythingInput, ArgsError> {
+    let mut fields = Fields::new(args, &["body"])?;
+    ::std::result::Result::Ok(PostAnythingInput {
+        body: fields.optional("body")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<PostAnythingInput>(args)?)
+    request(&parse(args)?)
 }

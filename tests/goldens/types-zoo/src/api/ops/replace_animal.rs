@@ -2,11 +2,10 @@
 // Regenerate with: cargo xtask codegen
 
 //! `replace_animal`: PUT /animals/{animal_id}/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 /// Arguments of the `replace_animal` tool (PUT /animals/{animal_id}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct ReplaceAnimalInput {
     pub animal_id: i64,
     /// The request body.
@@ -123,9 +122,20 @@ pub fn request(input: &ReplaceAnimalInput) -> ::std::result::Result<Request, Arg
     req.json_body("application/json", &input.body)?;
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<ReplaceAnimalInput, ArgsError> {
+    let mut fields = Fields::new(args, &["animal_id", "body"])?;
+    ::std::result::Result::Ok(ReplaceAnimalInput {
+        animal_id: fields.required("animal_id")?,
+        body: fields.required("body")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<ReplaceAnimalInput>(args)?)
+    request(&parse(args)?)
 }

@@ -2,17 +2,14 @@
 // Regenerate with: cargo xtask codegen
 
 //! `search_pets`: GET /pets/search/
-use super::super::super::runtime::args::{parse, ArgsError};
+use super::super::super::runtime::args::{ArgsError, Fields};
 use super::super::super::runtime::request::Request;
 use super::super::super::runtime::request::QueryStyle;
 use super::super::super::runtime::request::JsonText;
 /// Arguments of the `search_pets` tool (GET /pets/search/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct SearchPetsInput {
-    #[serde(rename = "where")]
     pub where_: ::std::option::Option<super::super::types::SearchPetsWhere>,
-    #[serde(rename = "X-Trace-Note")]
     pub x_trace_note: ::std::option::Option<::std::string::String>,
 }
 /// The JSON Schema advertised for the arguments.
@@ -44,9 +41,20 @@ pub fn request(input: &SearchPetsInput) -> ::std::result::Result<Request, ArgsEr
     req.header("X-Trace-Note", &input.x_trace_note);
     ::std::result::Result::Ok(req)
 }
+/// Reads the tool arguments into the input struct; an unknown, missing or mistyped
+/// field is an error naming it.
+pub fn parse(
+    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+) -> ::std::result::Result<SearchPetsInput, ArgsError> {
+    let mut fields = Fields::new(args, &["where", "X-Trace-Note"])?;
+    ::std::result::Result::Ok(SearchPetsInput {
+        where_: fields.optional("where")?,
+        x_trace_note: fields.optional("X-Trace-Note")?,
+    })
+}
 /// Parses the tool arguments into the input struct, then builds the request.
 pub fn build(
     args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 ) -> ::std::result::Result<Request, ArgsError> {
-    request(&parse::<SearchPetsInput>(args)?)
+    request(&parse(args)?)
 }
