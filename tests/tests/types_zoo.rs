@@ -2,7 +2,8 @@
 //! gives go through the real `build` of each tool, and the request it lays out is checked.
 
 use serde_json::{json, Map, Value};
-use zoo_mcp::api::ops::{adopt_pet, search_pets};
+use zoo_mcp::api::ops::{adopt_pet, count_animals, list_animals, search_pets};
+use zoo_mcp::api::types::{ListAnimalsFilter, RangeQuerySpecs};
 use zoo_mcp::runtime::request::Body;
 
 fn args(value: Value) -> Map<String, Value> {
@@ -75,4 +76,53 @@ fn a_parameter_described_with_json_content_is_sent_as_json_text() {
     assert!(request.query.is_empty() && request.headers.is_empty());
     let wrong = search_pets::build(args(json!({"where": {"legs": "four"}}))).unwrap_err();
     assert!(wrong.to_string().contains("where.legs"), "{wrong}");
+}
+
+#[test]
+fn an_inline_schema_written_twice_is_one_type() {
+    // Both tools' `filter` is the same Rust type (this would not compile otherwise), and the
+    // titled inline schema is named after its title.
+    let shared = ListAnimalsFilter {
+        kind: Some("cat".into()),
+        legs: Some(4),
+    };
+    let listed: Option<ListAnimalsFilter> = list_animals::parse(args(json!({
+        "filter": {"kind": "cat", "legs": 4},
+    })))
+    .unwrap()
+    .filter;
+    let counted = count_animals::parse(args(json!({
+        "filter": {"kind": "cat", "legs": 4},
+        "born": {"gt": 1},
+    })))
+    .unwrap();
+    assert_eq!(listed.as_ref(), Some(&shared));
+    assert_eq!(counted.filter, Some(shared));
+    assert_eq!(
+        counted.born,
+        Some(RangeQuerySpecs {
+            gt: Some(1),
+            lt: None
+        })
+    );
+    let request = count_animals::request(&counted).unwrap();
+    assert_eq!(
+        request.query,
+        [
+            ("filter[kind]", "cat"),
+            ("filter[legs]", "4"),
+            ("born[gt]", "1")
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
+}
+
+#[test]
+fn a_union_that_accepts_anything_can_be_used_twice() {
+    // `Loose` has a free-form member, so it is any value, at both of its uses.
+    let request = count_animals::build(args(json!({"either": "text", "or_else": 3}))).unwrap();
+    assert_eq!(
+        request.query,
+        [("either", "text"), ("or_else", "3")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
 }

@@ -4,6 +4,11 @@
 //! inline objects are keyed by their pointer, so a schema used twice is one Rust type. Objects are
 //! registered before their fields are built, which is what lets recursive schemas terminate;
 //! recursion through anything but a named type is reported as unsupported.
+//!
+//! An inline schema written out again word for word elsewhere (Stripe repeats its `created`
+//! range filter in 53 operations) is the same type too: inline schemas are also keyed by their
+//! JSON text, so the generated crate has, and compiles, one struct instead of 53. Such a type is
+//! named after the schema's `title` when it has one, else after its first use.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -28,7 +33,12 @@ pub struct Unsupported {
 pub struct TypeBuilder<'a> {
     resolver: Resolver<'a>,
     types: BTreeMap<String, NamedType>,
+    /// Names claimed for pointers; a type being built is here before it is finished.
     by_pointer: HashMap<String, String>,
+    /// Finished types by pointer.
+    built: HashMap<String, TypeRef>,
+    /// Finished types by the JSON text of the schema (nameable schemas only).
+    by_content: HashMap<String, TypeRef>,
     names: HashSet<String>,
     expanding: Vec<String>,
     failed: HashMap<String, Unsupported>,
@@ -61,6 +71,8 @@ impl<'a> TypeBuilder<'a> {
             resolver,
             types: BTreeMap::new(),
             by_pointer: HashMap::new(),
+            built: HashMap::new(),
+            by_content: HashMap::new(),
             names: HashSet::new(),
             expanding: Vec::new(),
             failed: HashMap::new(),
@@ -107,8 +119,18 @@ impl<'a> TypeBuilder<'a> {
         if let Some(failure) = self.failed.get(pointer) {
             return Err(failure.clone());
         }
-        let ty = match self.by_pointer.get(pointer) {
-            Some(name) => TypeRef::Named(name.clone()),
+        let content = content_key(schema, pointer);
+        let known = self.built.get(pointer).or_else(|| {
+            content
+                .as_ref()
+                .and_then(|key| self.by_content.get(key.as_str()))
+        });
+        let ty = match known {
+            Some(ty) => ty.clone(),
+            // Still being built: a recursive use, by the name it will have.
+            None if self.by_pointer.contains_key(pointer) => {
+                TypeRef::Named(self.by_pointer[pointer].clone())
+            }
             None => {
                 if self.expanding.iter().any(|p| p == pointer) {
                     return Err(Unsupported {
@@ -118,6 +140,11 @@ impl<'a> TypeBuilder<'a> {
                             .to_owned(),
                     });
                 }
+                let title = schema.get("title").and_then(Value::as_str);
+                let hint = match (&content, title) {
+                    (Some(_), Some(title)) => title,
+                    _ => hint,
+                };
                 self.expanding.push(pointer.to_owned());
                 let shaped = self.shape(schema, pointer, hint);
                 self.expanding.pop();
@@ -128,7 +155,12 @@ impl<'a> TypeBuilder<'a> {
                     }
                     self.failed.insert(pointer.to_owned(), failure.clone());
                 }
-                shaped?
+                let ty = shaped?;
+                self.built.insert(pointer.to_owned(), ty.clone());
+                if let Some(key) = content {
+                    self.by_content.insert(key, ty.clone());
+                }
+                ty
             }
         };
         Ok(if is_nullable(schema) {
@@ -654,6 +686,22 @@ impl<'a> TypeBuilder<'a> {
         self.by_pointer.insert(pointer.to_owned(), name.clone());
         name
     }
+}
+
+/// The JSON text of an inline schema that becomes a named type (an object with properties, an
+/// enum, a union or an `allOf`), as the key that makes repeats of it one type; `None` for
+/// components, which keep their own names even when two are alike, and for schemas whose type
+/// is unnamed (`string`, an array of a named type, …), which cost nothing to repeat.
+fn content_key(schema: &Value, pointer: &str) -> Option<String> {
+    let map = schema.as_object()?;
+    let nameable = ["properties", "enum", "oneOf", "anyOf", "allOf"]
+        .iter()
+        .any(|k| map.contains_key(*k));
+    if !nameable || crate::resolve::component_name(pointer).is_some() {
+        return None;
+    }
+    // Serializing a `Value` cannot fail; keys keep the spec's order.
+    serde_json::to_string(schema).ok()
 }
 
 /// Schemas that only admit `null`: `{type: "null"}` or `{enum: [null]}` (drf's `NullEnum`).

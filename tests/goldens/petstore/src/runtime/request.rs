@@ -87,7 +87,12 @@ impl Request {
         value: &T,
         style: QueryStyle,
     ) {
-        let value = to_value(value);
+        // The generic part is only the serialization: the layout below is compiled once, not
+        // once per parameter type of every tool.
+        self.query_value(name, to_value(value), style);
+    }
+
+    fn query_value(&mut self, name: &'static str, value: Value, style: QueryStyle) {
         match (&value, style) {
             (Value::Null, _) => {}
             (Value::Array(items), QueryStyle::FormExploded) => {

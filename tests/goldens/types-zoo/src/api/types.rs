@@ -204,6 +204,21 @@ pub struct PetDog {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub good_boy: ::std::option::Option<bool>,
 }
+/// range_query_specs
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
+pub struct RangeQuerySpecs {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub gt: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub lt: ::std::option::Option<i64>,
+}
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

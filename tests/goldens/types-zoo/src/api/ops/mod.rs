@@ -6,6 +6,7 @@ pub mod get_animal;
 pub mod replace_animal;
 pub mod list_animals;
 pub mod create_animal;
+pub mod count_animals;
 pub mod plant_tree;
 pub mod draw_shape;
 pub mod search_pets;
