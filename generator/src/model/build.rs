@@ -669,9 +669,11 @@ fn response_schema<'a>(op: &Operation<'a>, resolver: &Resolver<'a>) -> Option<(&
 }
 
 fn output_schema(schema: &Value, schema_pointer: &str, resolver: &Resolver<'_>) -> Option<Value> {
-    // Relaxing drops assertions (patterns, bounds…), so a schema a few times over the limit
-    // before relaxing can still fit after; past that it cannot, and converting it is wasted.
-    let mut writer = SchemaWriter::for_output(*resolver, 4 * MAX_OUTPUT_SCHEMA_BYTES);
+    // The output writer copies no assertions or descriptions, so what it writes is close to
+    // the relaxed size: relaxing still drops `required` lists and `additionalProperties: false`
+    // (under a third of an object's bytes) and adds `null` to types. Twice the limit leaves
+    // room for that; past it the schema cannot fit, and converting more is wasted.
+    let mut writer = SchemaWriter::for_output(*resolver, 2 * MAX_OUTPUT_SCHEMA_BYTES);
     let converted = writer.convert(schema, schema_pointer);
     if writer.over_budget() {
         return None;

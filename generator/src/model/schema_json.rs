@@ -48,6 +48,10 @@ pub struct SchemaWriter<'a> {
     converted: BTreeMap<String, (Value, usize)>,
     /// Properties marked with this flag are left out: `readOnly` for inputs, `writeOnly` for outputs.
     dropped_flag: &'static str,
+    /// Whether assertions and annotations (formats, bounds, descriptions…) are copied. Output
+    /// schemas are relaxed to types only, so copying them there is work thrown away (Stripe's
+    /// descriptions are most of its schemas' bytes).
+    annotate: bool,
     /// Stop once one referenced schema converts to more than this many bytes (output schemas,
     /// which are dropped past a size anyway: expanding Stripe's fully costs seconds per tool).
     budget: Option<usize>,
@@ -65,6 +69,7 @@ impl<'a> SchemaWriter<'a> {
             defs: BTreeMap::new(),
             converted: BTreeMap::new(),
             dropped_flag: "readOnly",
+            annotate: true,
             budget: None,
             over_budget: false,
         }
@@ -75,6 +80,7 @@ impl<'a> SchemaWriter<'a> {
     pub fn for_output(resolver: Resolver<'a>, budget: usize) -> Self {
         SchemaWriter {
             dropped_flag: "writeOnly",
+            annotate: false,
             budget: Some(budget),
             ..SchemaWriter::new(resolver)
         }
@@ -139,18 +145,22 @@ impl<'a> SchemaWriter<'a> {
                     None => json!({}),
                 }
             };
-            return with_siblings(converted, schema);
+            return with_siblings(converted, schema, self.annotate);
         }
         let Value::Object(map) = schema else {
             return schema.clone();
         };
         let mut out = Map::new();
-        for key in ["type", "format", "enum"] {
-            if let Some(v) = map.get(key) {
-                out.insert(key.to_owned(), v.clone());
-            }
+        if let Some(v) = map.get("type") {
+            out.insert("type".to_owned(), v.clone());
         }
-        for key in KEPT {
+        let kept: &[&str] = if self.annotate { KEPT } else { &[] };
+        let annotations: &[&str] = if self.annotate {
+            &["format", "enum"]
+        } else {
+            &[]
+        };
+        for key in annotations.iter().chain(kept) {
             if let Some(v) = map.get(*key) {
                 out.insert((*key).to_owned(), v.clone());
             }
@@ -390,9 +400,11 @@ pub fn relax(schema: &mut Value) {
 }
 
 /// Siblings of a `$ref` that the reference site adds (description, nullable).
-fn with_siblings(converted: Value, site: &Value) -> Value {
+fn with_siblings(converted: Value, site: &Value, annotate: bool) -> Value {
     let mut converted = converted;
-    if let (Value::Object(out), Some(desc)) = (&mut converted, site.get("description")) {
+    if let (true, Value::Object(out), Some(desc)) =
+        (annotate, &mut converted, site.get("description"))
+    {
         out.insert("description".into(), desc.clone());
     }
     if site.get("nullable").and_then(Value::as_bool) == Some(true) {
