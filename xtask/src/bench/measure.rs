@@ -38,6 +38,30 @@ impl Samples {
     }
 }
 
+/// A fixed single-thread CPU workload, timed (median of 5): the yardstick that tells whether two
+/// runs' figures came from an equally fast machine. Fills 4 M integers from a xorshift and sorts
+/// them: integer work, branches and memory traffic, like a compiler's.
+pub fn cpu_reference() -> Duration {
+    let times = (0..5)
+        .map(|_| {
+            let started = Instant::now();
+            let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+            let mut values: Vec<u64> = (0..4_000_000)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    x
+                })
+                .collect();
+            values.sort_unstable();
+            std::hint::black_box(&values);
+            started.elapsed()
+        })
+        .collect();
+    Samples::new(times).median()
+}
+
 /// What starting the server to a completed `tools/list` costs.
 pub struct ColdStart {
     pub times: Samples,
@@ -162,6 +186,10 @@ pub struct Throughput {
     pub errors: u64,
     pub per_second: f64,
     pub latency: Samples,
+    /// CPU time the server (with any processes it started) used during the timed window. On a
+    /// 2-core machine shared with the clients and the upstream, CPU per call says more about
+    /// the server than calls per second do.
+    pub server_cpu: Option<Duration>,
 }
 
 /// How hard `http_throughput` pushes.
@@ -209,6 +237,7 @@ pub fn http_throughput(
         }
         let stop = Arc::new(AtomicBool::new(false));
         let errors = Arc::new(AtomicU64::new(0));
+        let cpu_before = tree_cpu(child.id());
         let started = Instant::now();
         let workers: Vec<_> = sessions
             .into_iter()
@@ -244,6 +273,7 @@ pub fn http_throughput(
         std::thread::sleep(Duration::from_secs_f64(load.seconds));
         stop.store(true, Ordering::Relaxed);
         let elapsed = started.elapsed().as_secs_f64();
+        let cpu_after = tree_cpu(child.id());
         let mut all = Vec::new();
         for worker in workers {
             all.extend(worker.join().map_err(|_| "a client thread panicked")?);
@@ -254,11 +284,53 @@ pub fn http_throughput(
             errors: errors.load(Ordering::Relaxed),
             per_second: calls as f64 / elapsed,
             latency: Samples::new(all),
+            server_cpu: cpu_before
+                .zip(cpu_after)
+                .map(|(before, after)| after.saturating_sub(before)),
         })
     })();
     let _ = child.kill();
     let _ = child.wait();
     outcome
+}
+
+/// User plus system CPU time of process `pid` and its descendants so far, from `/proc` (Linux;
+/// `None` elsewhere). Times are in clock ticks of 1/100 s, `USER_HZ` on Linux.
+fn tree_cpu(pid: u32) -> Option<Duration> {
+    // (pid, parent, ticks) of every process; the fields after the `)` that ends the command
+    // name are state, ppid, …, utime (14th field of the line) and stime (15th).
+    let processes: Vec<(u32, u32, u64)> = std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(|entry| {
+            let pid: u32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+            let parent = fields.get(1)?.parse().ok()?;
+            let ticks =
+                fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+            Some((pid, parent, ticks))
+        })
+        .collect();
+    let mut tree = vec![pid];
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for (child, parent, _) in &processes {
+            if tree.contains(parent) && !tree.contains(child) {
+                tree.push(*child);
+                grew = true;
+            }
+        }
+    }
+    let ticks: u64 = processes
+        .iter()
+        .filter(|(p, _, _)| tree.contains(p))
+        .map(|(_, _, t)| t)
+        .sum();
+    processes
+        .iter()
+        .any(|(p, _, _)| *p == pid)
+        .then(|| Duration::from_millis(ticks * 10))
 }
 
 pub fn free_port() -> Result<u16, String> {

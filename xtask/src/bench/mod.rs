@@ -106,6 +106,7 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         all
     };
     let python = python::venv(root)?;
+    let cpu_at_start = measure::cpu_reference();
 
     // --- specs, the generator, the servers -------------------------------------------------
     // The large specs cost minutes of release builds; only the build and cold-start sections
@@ -193,7 +194,6 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
 
     let mut report = String::new();
-    header(&mut report, root, &home)?;
     section_generation(&mut report, &generation);
 
     if wants("build") {
@@ -322,6 +322,11 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
     }
     drop(app);
 
+    let cpu = [cpu_at_start, measure::cpu_reference()];
+    let mut page = String::new();
+    header(&mut page, root, &home, cpu)?;
+    page.push_str(&report);
+    let report = page;
     print!("{report}");
     if record {
         std::fs::write(root.join("docs/benchmarks.md"), &report).map_err(|e| e.to_string())?;
@@ -498,7 +503,13 @@ fn ratio(this: f64, base: f64) -> String {
     format!("{:.1}×", this / base)
 }
 
-fn header(out: &mut String, root: &Path, home: &Path) -> Result<(), String> {
+/// The page's header; `reference` is the CPU reference timed at the start and at the end of the run.
+fn header(
+    out: &mut String,
+    root: &Path,
+    home: &Path,
+    reference: [Duration; 2],
+) -> Result<(), String> {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {
@@ -535,6 +546,7 @@ fn header(out: &mut String, root: &Path, home: &Path) -> Result<(), String> {
             .display()
     )));
     let date = version(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let [cpu_start, cpu_end] = reference.map(ms);
     let commit =
         version(
             Command::new("git")
@@ -545,6 +557,9 @@ fn header(out: &mut String, root: &Path, home: &Path) -> Result<(), String> {
         out,
         "# Benchmarks\n\nWritten by `cargo xtask bench --record` on {date} (spec2mcp at `{commit}`).\n\n\
          - Machine: {cpu}, {cores} cores, {mem}; {rustc}; Node {node}.\n\
+         - CPU reference: {cpu_start} at the start of the run, {cpu_end} at the end. It is a fixed single-thread \
+         workload (xorshift, then sorting 4 M integers; median of 5). Compare it between pages \
+         before comparing their figures: this shared machine's speed varies by up to 40% over a day.\n\
          - spec2mcp servers: release builds. FastMCP {fastmcp} (`FastMCP.from_openapi`, GET routes only). \
          openapi-mcp-generator {omg} (its generated TypeScript server, built with tsc; GET operations only).\n\
          - Specs: the example app's `example/schema.yml` (10 GET operations) and GitHub's REST API \
@@ -656,7 +671,7 @@ fn section_latency(out: &mut String, groups: &[(&str, Vec<LatencyRow>)]) {
 fn section_throughput(out: &mut String, rows: &[(String, bool, Throughput, u64)], plan: &Plan) {
     let _ = writeln!(
         out,
-        "## Throughput over Streamable HTTP\n\n{} concurrent clients, each on its own keep-alive connection, calling `products_list` for {} s against the fast upstream (loopback). \"upstream saw\" counts the requests that reached it (warm-up calls included), a check that every call really went out.\n\n| server | calls/s | spec2mcp vs it | calls | errors | upstream saw | p50 | p99 |\n|---|---|---|---|---|---|---|---|",
+        "## Throughput over Streamable HTTP\n\n{} concurrent clients, each on its own keep-alive connection, calling `products_list` for {} s against the fast upstream (loopback). \"upstream saw\" counts the requests that reached it (warm-up calls included), a check that every call really went out. The clients and the upstream share the machine's cores with the server, so the server's CPU time per call (user + system, with any processes it started) is given too: it depends far less on what else runs.\n\n| server | calls/s | spec2mcp vs it | calls | errors | upstream saw | p50 | p99 | server CPU per call |\n|---|---|---|---|---|---|---|---|---|",
         plan.clients, plan.seconds
     );
     let base = rows
@@ -671,7 +686,7 @@ fn section_throughput(out: &mut String, rows: &[(String, bool, Throughput, u64)]
         };
         let _ = writeln!(
             out,
-            "| {label}{note} | {:.0} | {} | {} | {} | {served} | {} | {} |",
+            "| {label}{note} | {:.0} | {} | {} | {} | {served} | {} | {} | {} |",
             t.per_second,
             if label == "spec2mcp" {
                 "—".to_owned()
@@ -682,6 +697,9 @@ fn section_throughput(out: &mut String, rows: &[(String, bool, Throughput, u64)]
             t.errors,
             ms(t.latency.median()),
             ms(t.latency.quantile(0.99)),
+            t.server_cpu
+                .filter(|_| t.calls > 0)
+                .map_or("—".into(), |cpu| ms(cpu / t.calls as u32)),
         );
     }
     out.push('\n');
