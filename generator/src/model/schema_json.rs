@@ -154,15 +154,11 @@ impl<'a> SchemaWriter<'a> {
         if let Some(v) = map.get("type") {
             out.insert("type".to_owned(), v.clone());
         }
-        let kept: &[&str] = if self.annotate { KEPT } else { &[] };
-        let annotations: &[&str] = if self.annotate {
-            &["format", "enum"]
-        } else {
-            &[]
-        };
-        for key in annotations.iter().chain(kept) {
-            if let Some(v) = map.get(*key) {
-                out.insert((*key).to_owned(), v.clone());
+        if self.annotate {
+            for key in ["format", "enum"].iter().chain(KEPT) {
+                if let Some(v) = map.get(*key) {
+                    out.insert((*key).to_owned(), v.clone());
+                }
             }
         }
         for (bound, exclusive) in [

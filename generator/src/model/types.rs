@@ -119,7 +119,11 @@ impl<'a> TypeBuilder<'a> {
         if let Some(failure) = self.failed.get(pointer) {
             return Err(failure.clone());
         }
-        let content = content_key(schema, pointer);
+        // The JSON text is only needed when the pointer itself has not been seen.
+        let content = match self.built.contains_key(pointer) {
+            true => None,
+            false => content_key(schema, pointer),
+        };
         let known = self.built.get(pointer).or_else(|| {
             content
                 .as_ref()
