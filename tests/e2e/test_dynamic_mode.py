@@ -79,6 +79,14 @@ async def test_call_operation_errors_name_the_field(launcher):
         assert "`arguments`" in not_object, not_object
         bad_limit = error_text(await client.call_tool("search_operations", {"query": "x", "limit": 0}))
         assert "`limit`" in bad_limit, bad_limit
+        # An unknown argument of a meta tool is named with the ones it has, like a tool's own.
+        extra = error_text(await client.call_tool("search_operations", {"query": "x", "bogus": 1}))
+        assert "unknown field `bogus`, expected one of `query`, `limit`" in extra, extra
+        assert "field ``" not in extra, extra
+        misspelt = error_text(
+            await client.call_tool("call_operation", {"name": "products_list", "arguments": {"catgory": "books"}})
+        )
+        assert "unknown field `catgory`" in misspelt and "`category`" in misspelt, misspelt
         upstream_404 = error_text(
             await client.call_tool("call_operation", {"name": "products_retrieve", "arguments": {"slug": "no-such"}})
         )

@@ -41,19 +41,13 @@ impl Fields {
     /// The arguments of a tool whose input has the fields `known`; any other field is an error,
     /// reported before any field is read (a misspelt name is the likeliest mistake).
     pub fn new(args: Map<String, Value>, known: &[&str]) -> Result<Fields, ArgsError> {
-        if let Some(unknown) = args.keys().find(|k| !known.contains(&k.as_str())) {
-            let expected = if known.is_empty() {
-                "this tool takes no arguments".to_owned()
-            } else {
-                let names: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
-                format!("expected one of {}", names.join(", "))
-            };
-            return Err(ArgsError {
+        match unknown_field(&args, known) {
+            Some(message) => Err(ArgsError {
                 field: String::new(),
-                message: format!("unknown field `{unknown}`, {expected}"),
-            });
+                message,
+            }),
+            None => Ok(Fields { args }),
         }
-        Ok(Fields { args })
     }
 
     /// A field the caller must give.
@@ -74,6 +68,19 @@ impl Fields {
             Some(value) => read(name, value).map(Some),
         }
     }
+}
+
+/// The message for the first argument that is not one of `known`, if there is one (it lists
+/// the known names, so the caller can correct a misspelling).
+pub fn unknown_field(args: &Map<String, Value>, known: &[&str]) -> Option<String> {
+    let unknown = args.keys().find(|k| !known.contains(&k.as_str()))?;
+    let expected = if known.is_empty() {
+        "this tool takes no arguments".to_owned()
+    } else {
+        let names: Vec<String> = known.iter().map(|k| format!("`{k}`")).collect();
+        format!("expected one of {}", names.join(", "))
+    };
+    Some(format!("unknown field `{unknown}`, {expected}"))
 }
 
 /// Deserializes one field's value, keeping the path inside it of what failed.

@@ -146,22 +146,20 @@ pub struct MetaArgsError {
 impl MetaArgsError {
     /// The `isError` result naming the field.
     pub fn into_result(self, tool: &str) -> CallToolResult {
+        let at = match self.field {
+            "" => String::new(),
+            field => format!("field `{field}`: "),
+        };
         CallToolResult::error(vec![ContentBlock::text(format!(
-            "Invalid arguments for tool `{tool}`: field `{}`: {}",
-            self.field, self.message
+            "Invalid arguments for tool `{tool}`: {at}{}",
+            self.message
         ))])
     }
 }
 
 fn reject_unknown(args: &JsonObject, known: &[&str]) -> Result<(), MetaArgsError> {
-    match args.keys().find(|k| !known.contains(&k.as_str())) {
-        Some(unknown) => Err(MetaArgsError {
-            field: "",
-            message: format!(
-                "unknown field `{unknown}`, expected one of {}",
-                known.join(", ")
-            ),
-        }),
+    match super::args::unknown_field(args, known) {
+        Some(message) => Err(MetaArgsError { field: "", message }),
         None => Ok(()),
     }
 }
