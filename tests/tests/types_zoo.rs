@@ -2,7 +2,7 @@
 //! gives go through the real `build` of each tool, and the request it lays out is checked.
 
 use serde_json::{json, Map, Value};
-use zoo_mcp::api::ops::{adopt_pet, count_animals, list_animals, search_pets};
+use zoo_mcp::api::ops::{adopt_pet, count_animals, get_animal, list_animals, search_pets};
 use zoo_mcp::api::types::{ListAnimalsFilter, RangeQuerySpecs};
 use zoo_mcp::runtime::request::Body;
 
@@ -114,6 +114,22 @@ fn an_inline_schema_written_twice_is_one_type() {
             ("born[gt]", "1")
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
+}
+
+#[test]
+fn an_inline_title_does_not_take_a_component_name() {
+    // `Owner` is the component (it has `email`), though an inline schema titled `Owner` comes
+    // first in the document.
+    let owner = zoo_mcp::api::types::Owner {
+        name: "Ada".into(),
+        email: None,
+    };
+    assert_eq!(owner.name, "Ada");
+    let input = get_animal::parse(args(json!({"animal_id": 1, "owned_by": {"name": "Ada"}})));
+    assert_eq!(
+        input.unwrap().owned_by.and_then(|o| o.name),
+        Some("Ada".into())
     );
 }
 

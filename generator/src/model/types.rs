@@ -8,7 +8,8 @@
 //! An inline schema written out again word for word elsewhere (Stripe repeats its `created`
 //! range filter in 53 operations) is the same type too: inline schemas are also keyed by their
 //! JSON text, so the generated crate has, and compiles, one struct instead of 53. Such a type is
-//! named after the schema's `title` when it has one, else after its first use.
+//! named after the schema's `title` when it has one and no component has that name, else after
+//! its first use.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -40,6 +41,9 @@ pub struct TypeBuilder<'a> {
     /// Finished types by the JSON text of the schema (nameable schemas only).
     by_content: HashMap<String, TypeRef>,
     names: HashSet<String>,
+    /// The Rust names of `components.schemas`: an inline schema's title never takes one, so
+    /// a component keeps its name whichever is met first.
+    component_names: HashSet<String>,
     expanding: Vec<String>,
     failed: HashMap<String, Unsupported>,
 }
@@ -67,7 +71,18 @@ fn is_nullable(schema: &Value) -> bool {
 impl<'a> TypeBuilder<'a> {
     /// An empty builder over the document of `resolver`.
     pub fn new(resolver: Resolver<'a>) -> Self {
+        let component_names = resolver
+            .get("#/components/schemas")
+            .and_then(Value::as_object)
+            .map(|schemas| {
+                schemas
+                    .keys()
+                    .map(|name| naming::pascal_ident(name, "Type"))
+                    .collect()
+            })
+            .unwrap_or_default();
         TypeBuilder {
+            component_names,
             resolver,
             types: BTreeMap::new(),
             by_pointer: HashMap::new(),
@@ -144,7 +159,11 @@ impl<'a> TypeBuilder<'a> {
                             .to_owned(),
                     });
                 }
-                let title = schema.get("title").and_then(Value::as_str);
+                let title = schema.get("title").and_then(Value::as_str).filter(|t| {
+                    !self
+                        .component_names
+                        .contains(&naming::pascal_ident(t, "Type"))
+                });
                 let hint = match (&content, title) {
                     (Some(_), Some(title)) => title,
                     _ => hint,

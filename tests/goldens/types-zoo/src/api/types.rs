@@ -102,6 +102,19 @@ pub enum ExpandEnum {
     #[serde(rename = "")]
     Empty,
 }
+/// Owner
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(deny_unknown_fields)]
+pub struct GetAnimalOwnedBy {
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+}
 /// What kind of animal.
 #[derive(
     ::std::fmt::Debug,

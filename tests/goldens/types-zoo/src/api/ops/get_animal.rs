@@ -14,6 +14,8 @@ pub struct GetAnimalInput {
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub x_trace: ::std::option::Option<::std::string::String>,
     pub session: ::std::option::Option<::std::string::String>,
+    /// An inline schema titled like a component, met before it; the component keeps its name.
+    pub owned_by: ::std::option::Option<super::super::types::GetAnimalOwnedBy>,
 }
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
@@ -50,6 +52,17 @@ pub const INPUT_SCHEMA: &str = r#"{
     },
     "session": {
       "type": "string"
+    },
+    "owned_by": {
+      "type": "object",
+      "title": "Owner",
+      "properties": {
+        "name": {
+          "type": "string"
+        }
+      },
+      "additionalProperties": false,
+      "description": "An inline schema titled like a component, met before it; the component keeps its name."
     }
   },
   "required": [
@@ -179,6 +192,7 @@ pub fn request(input: &GetAnimalInput) -> ::std::result::Result<Request, ArgsErr
     req.query("fields", &input.fields, QueryStyle::Form);
     req.header("X-Trace", &input.x_trace);
     req.cookie("session", &input.session);
+    req.query("owned_by", &input.owned_by, QueryStyle::DeepObject);
     ::std::result::Result::Ok(req)
 }
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
@@ -188,7 +202,7 @@ pub fn parse(
 ) -> ::std::result::Result<GetAnimalInput, ArgsError> {
     let mut fields = Fields::new(
         args,
-        &["animal_id", "expand", "fields", "X-Trace", "session"],
+        &["animal_id", "expand", "fields", "X-Trace", "session", "owned_by"],
     )?;
     ::std::result::Result::Ok(GetAnimalInput {
         animal_id: fields.required("animal_id")?,
@@ -196,6 +210,7 @@ pub fn parse(
         fields: fields.optional("fields")?,
         x_trace: fields.optional("X-Trace")?,
         session: fields.optional("session")?,
+        owned_by: fields.optional("owned_by")?,
     })
 }
 /// Parses the tool arguments into the input struct, then builds the request.
