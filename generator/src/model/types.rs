@@ -135,21 +135,24 @@ impl<'a> TypeBuilder<'a> {
             return Err(failure.clone());
         }
         // The JSON text is only needed when the pointer itself has not been seen.
-        let content = match self.built.contains_key(pointer) {
-            true => None,
-            false => content_key(schema, pointer),
+        let content = if self.built.contains_key(pointer) {
+            None
+        } else {
+            content_key(schema, pointer)
         };
-        let known = self.built.get(pointer).or_else(|| {
-            content
-                .as_ref()
-                .and_then(|key| self.by_content.get(key.as_str()))
-        });
-        let ty = match known {
-            Some(ty) => ty.clone(),
+        let known = self
+            .built
+            .get(pointer)
+            .or_else(|| {
+                content
+                    .as_ref()
+                    .and_then(|key| self.by_content.get(key.as_str()))
+            })
+            .cloned()
             // Still being built: a recursive use, by the name it will have.
-            None if self.by_pointer.contains_key(pointer) => {
-                TypeRef::Named(self.by_pointer[pointer].clone())
-            }
+            .or_else(|| self.by_pointer.get(pointer).cloned().map(TypeRef::Named));
+        let ty = match known {
+            Some(ty) => ty,
             None => {
                 if self.expanding.iter().any(|p| p == pointer) {
                     return Err(Unsupported {
