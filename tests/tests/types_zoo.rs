@@ -2,7 +2,9 @@
 //! gives go through the real `build` of each tool, and the request it lays out is checked.
 
 use serde_json::{json, Map, Value};
-use zoo_mcp::api::ops::{adopt_pet, count_animals, get_animal, list_animals, search_pets};
+use zoo_mcp::api::ops::{
+    adopt_pet, count_animals, get_animal, list_animals, replace_animal, search_pets,
+};
 use zoo_mcp::api::types::{ListAnimalsFilter, RangeQuerySpecs};
 use zoo_mcp::runtime::request::Body;
 
@@ -120,12 +122,17 @@ fn an_inline_schema_written_twice_is_one_type() {
 #[test]
 fn an_inline_title_does_not_take_a_component_name() {
     // `Owner` is the component (it has `email`), though an inline schema titled `Owner` comes
-    // first in the document.
-    let owner = zoo_mcp::api::types::Owner {
-        name: "Ada".into(),
-        email: None,
-    };
-    assert_eq!(owner.name, "Ada");
+    // first in the document: the animal's owner, read by a real tool, is that type.
+    let replaced = replace_animal::parse(args(json!({
+        "animal_id": 1,
+        "body": {"name": "Rex", "kind": "dog", "owner": {"name": "Ada", "email": "ada@example.com"}},
+    })))
+    .unwrap();
+    let owner: Option<zoo_mcp::api::types::Owner> = replaced.body.owner;
+    assert_eq!(
+        owner.and_then(|o| o.email),
+        Some("ada@example.com".to_owned())
+    );
     let input = get_animal::parse(args(json!({"animal_id": 1, "owned_by": {"name": "Ada"}})));
     assert_eq!(
         input.unwrap().owned_by.and_then(|o| o.name),
