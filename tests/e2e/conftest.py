@@ -70,6 +70,12 @@ class Upstream:
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"null")
 
+    def get_bytes(self, path_and_query: str) -> bytes:
+        """The body of a successful direct GET, exactly as the upstream sent it."""
+        req = urllib.request.Request(self.base_url + path_and_query, headers={"Accept": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return resp.read()
+
 
 def _django_env(db_path: Path) -> dict[str, str]:
     env = dict(os.environ)

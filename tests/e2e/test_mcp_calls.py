@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, unquote
 
 import pytest
 
-from e2e_support import ALICE_TOKEN, BOB_TOKEN, error_text, ok_body, slugs
+from e2e_support import ALICE_TOKEN, BOB_TOKEN, error_text, ok_body, result_text, slugs
 
 pytestmark = pytest.mark.anyio
 
@@ -20,6 +20,10 @@ async def test_filtered_list(launcher, upstream):
         assert page["next"] is None and page["previous"] is None
         # The whole envelope is passed through untouched.
         assert page == upstream.get("/api/products/?category=books&min_price=20")[1]
+        # DRF answers compact JSON, so the text block is its body byte for byte (prices as
+        # the strings Django wrote, no re-serialization).
+        result = await client.call_tool("products_list", {"category": "books", "min_price": 20})
+        assert result_text(result) == upstream.get_bytes("/api/products/?category=books&min_price=20").decode()
 
         page = ok_body(await client.call_tool("products_list", {"category": "books", "in_stock": False}))
         assert slugs(page) == ["o-brien-ñ"]

@@ -70,7 +70,7 @@ pub fn success(resp: &Response, schema: Option<&serde_json::Map<String, Value>>)
         result.structured_content = placeholder();
         return result;
     };
-    let text = value.to_string();
+    let text = answer_text(&resp.body, &value);
     let structured = match value {
         Value::Object(_) => value,
         other => serde_json::json!({ "result": other }),
@@ -90,6 +90,16 @@ pub fn success(resp: &Response, schema: Option<&serde_json::Map<String, Value>>)
     let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
     result.structured_content = Some(structured);
     result
+}
+
+/// The text block's copy of a JSON answer: the body as it came when it is compact (one line,
+/// as DRF and most APIs send it: no second serialization, numbers exactly as sent), else the
+/// parsed value written compactly (an indented body would spend a model's context on spaces).
+fn answer_text(body: &[u8], value: &Value) -> String {
+    match std::str::from_utf8(body) {
+        Ok(text) if !text.contains('\n') => text.trim().to_owned(),
+        _ => value.to_string(),
+    }
 }
 
 /// Context for explaining a failed call.
@@ -249,6 +259,20 @@ mod tests {
         let obj = success(&resp(200, r#"{"a":1}"#), None);
         assert_eq!(obj.structured_content, Some(serde_json::json!({"a": 1})));
         assert_eq!(obj.is_error, Some(false));
+    }
+
+    #[test]
+    fn compact_answers_are_passed_as_sent_indented_ones_are_compacted() {
+        let compact = success(&resp(200, r#"{"price":1.50,"n":1e2}"#), None);
+        assert_eq!(
+            text(&compact),
+            r#"[{"type":"text","text":"{\"price\":1.50,\"n\":1e2}"}]"#
+        );
+        let indented = success(&resp(200, "{\n  \"a\": [1, 2]\n}\n"), None);
+        assert_eq!(
+            text(&indented),
+            r#"[{"type":"text","text":"{\"a\":[1,2]}"}]"#
+        );
     }
 
     #[test]
