@@ -175,10 +175,6 @@ impl Executor {
             forwarded: caller.forwarded.iter().map(|(h, _)| h.as_str()).collect(),
             missing_forwarded: caller.missing.iter().map(String::as_str).collect(),
         };
-        let builder = match self.request_builder(tool, &req, caller, &path, &traceparent) {
-            Ok(builder) => builder,
-            Err(what) => return outcome::transport_error(&ctx, &what),
-        };
         let idempotent = matches!(
             tool.method,
             Method::Get
@@ -196,10 +192,12 @@ impl Executor {
         let mut attempt = 0;
         let response = loop {
             attempt += 1;
-            let Some(this_try) = builder.try_clone() else {
-                break builder.send().await;
+            // Built again for a retry rather than cloned ahead of every first attempt.
+            let builder = match self.request_builder(tool, &req, caller, &path, &traceparent) {
+                Ok(builder) => builder,
+                Err(what) => return outcome::transport_error(&ctx, &what),
             };
-            let result = this_try.send().await;
+            let result = builder.send().await;
             let wait = match &result {
                 Err(err) if err.is_connect() => Some(backoff(attempt)),
                 Ok(resp) if matches!(resp.status().as_u16(), 502..=504) => Some(backoff(attempt)),

@@ -275,7 +275,20 @@ impl ServerHandler for McpServer {
         self.inner.tools.get(index).cloned()
     }
 
-    async fn call_tool(
+    /// Boxed: the call's state (the upstream request in flight) is kilobytes, and rmcp moves
+    /// the future it is given into a new task per request; a box makes that move a pointer.
+    fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<CallToolResponse, ErrorData>> + Send + '_ {
+        Box::pin(self.dispatch(request, context))
+    }
+}
+
+impl McpServer {
+    /// `tools/call`: the tool named in the request, with its arguments.
+    async fn dispatch(
         &self,
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
@@ -319,9 +332,7 @@ impl ServerHandler for McpServer {
         };
         Ok(result.into())
     }
-}
 
-impl McpServer {
     /// A generated tool: typed input, then the upstream request.
     async fn call_generated(
         &self,
