@@ -244,20 +244,18 @@ pub fn http_throughput(
             .map(|mut session| {
                 let stop = stop.clone();
                 let errors = errors.clone();
-                let params = json!({"name": tool, "arguments": args});
+                let params = json!({"name": tool, "arguments": args}).to_string();
                 std::thread::spawn(move || {
                     let mut times = Vec::new();
                     while !stop.load(Ordering::Relaxed) {
                         let t = Instant::now();
-                        let answer = session.request("tools/call", params.clone());
+                        let answer = session.call_tool_ok(&params);
                         if stop.load(Ordering::Relaxed) {
                             // Finished after the window closed: not counted either way.
                             break;
                         }
                         match answer {
-                            Ok(result) if result.get("isError") != Some(&Value::Bool(true)) => {
-                                times.push(t.elapsed())
-                            }
+                            Ok(true) => times.push(t.elapsed()),
                             _ => {
                                 errors.fetch_add(1, Ordering::Relaxed);
                                 if errors.load(Ordering::Relaxed) > 1000 {
