@@ -151,10 +151,8 @@ pub async fn run(
         retries: options.retries,
         forward: options.forward_headers.clone(),
     };
-    let executor = Executor::new(api, config, credentials).map_err(|err| match err {
-        SetupError::BaseUrl { .. } => RunError::Config(err.to_string()),
-        SetupError::Client(_) => RunError::Setup(err.to_string()),
-    })?;
+    let executor = Executor::new(api, config, credentials)
+        .map_err(|err: SetupError| RunError::Config(err.to_string()))?;
     let mode = match options.mode {
         Some(Mode::Operations) => ToolMode::Operations,
         Some(Mode::Dynamic) => ToolMode::Dynamic,
@@ -162,6 +160,7 @@ pub async fn run(
     };
     let server =
         McpServer::new(executor, custom, mode).map_err(|err| RunError::Setup(err.to_string()))?;
+    server.start_client();
 
     match options.transport {
         Transport::Stdio => serve_stdio(server).await,

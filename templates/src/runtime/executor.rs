@@ -2,7 +2,7 @@
 //! forwarded caller headers, trace context, retries for idempotent methods, bounded reading, and
 //! the shaping of the answer.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
@@ -42,8 +42,6 @@ pub enum SetupError {
         /// What is wrong with it.
         reason: String,
     },
-    /// reqwest could not build its client (TLS set-up).
-    Client(reqwest::Error),
 }
 
 impl std::fmt::Display for SetupError {
@@ -52,7 +50,6 @@ impl std::fmt::Display for SetupError {
             SetupError::BaseUrl { url, reason } => {
                 write!(f, "the upstream base URL {url:?} cannot be used: {reason}")
             }
-            SetupError::Client(err) => write!(f, "cannot build the HTTP client: {err}"),
         }
     }
 }
@@ -62,7 +59,9 @@ impl std::error::Error for SetupError {}
 /// Sends requests for every tool of one API.
 #[derive(Debug)]
 pub struct Executor {
-    client: reqwest::Client,
+    /// Built off the start-up path: loading the system's root certificates is several
+    /// milliseconds, a tenth of a large API's start. See [`Executor::start_client`].
+    client: Arc<OnceLock<Result<reqwest::Client, String>>>,
     /// `config.base_url` parsed once; each call clones it and sets the path, so the host is
     /// not parsed (nor run through IDNA) again on every call.
     base: reqwest::Url,
@@ -75,28 +74,50 @@ pub struct Executor {
 }
 
 impl Executor {
-    /// Builds the HTTP client once; it pools connections for all tools.
+    /// Checks the base URL; the HTTP client (one for all tools, pooling connections) is built
+    /// by [`Executor::start_client`] or, failing that, by the first call.
     pub fn new(
         api: &'static ApiDef,
         config: UpstreamConfig,
         credentials: Credentials,
     ) -> Result<Self, SetupError> {
         let base = parse_base_url(&config.base_url)?;
-        let client = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .user_agent(concat!("spec2mcp-runtime/", env!("CARGO_PKG_VERSION")))
-            .tcp_nodelay(true)
-            .build()
-            .map_err(SetupError::Client)?;
         let output_schemas = vec![None; api.tools.len()];
         Ok(Executor {
-            client,
+            client: Arc::new(OnceLock::new()),
             base,
             api,
             config,
             credentials,
             output_schemas,
         })
+    }
+
+    /// Starts building the HTTP client on a thread of its own. Called once the tool list is
+    /// ready, it overlaps the MCP handshake instead of delaying it; a call that comes first
+    /// waits for it. A client that cannot be built (TLS set-up) is logged here, and every
+    /// call then fails saying why.
+    pub fn start_client(&self) {
+        let cell = self.client.clone();
+        let timeout = self.config.timeout;
+        let started = std::thread::Builder::new()
+            .name("http-client".to_owned())
+            .spawn(move || {
+                if let Err(err) = cell.get_or_init(|| build_client(timeout)) {
+                    tracing::error!("{err}; every tool call will fail");
+                }
+            });
+        if let Err(err) = started {
+            tracing::debug!(error = %err, "no thread for the client; the first call builds it");
+        }
+    }
+
+    /// The HTTP client, built now if [`Executor::start_client`] has not done it yet.
+    fn client(&self) -> Result<&reqwest::Client, String> {
+        self.client
+            .get_or_init(|| build_client(self.config.timeout))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The parsed output schema of `tool` (one of this API's tools).
@@ -279,7 +300,7 @@ impl Executor {
                 pairs.append_pair(name, value);
             }
         }
-        let mut builder = self.client.request(tool.method.to_http(), url);
+        let mut builder = self.client()?.request(tool.method.to_http(), url);
         let forwarded_names: Vec<String> = caller
             .forwarded
             .iter()
@@ -462,6 +483,16 @@ fn form_encode(value: &serde_json::Value) -> String {
 }
 
 /// Replaces each `{name}` of the template with its encoded value.
+/// The one HTTP client of the server: every tool's requests share its connection pool.
+fn build_client(timeout: Duration) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .user_agent(concat!("spec2mcp-runtime/", env!("CARGO_PKG_VERSION")))
+        .tcp_nodelay(true)
+        .build()
+        .map_err(|err| format!("cannot build the HTTP client: {err}"))
+}
+
 fn fill_path(template: &str, params: &[(&'static str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;

@@ -175,6 +175,12 @@ impl McpServer {
     fn api(&self) -> &'static ApiDef {
         self.inner.executor.api()
     }
+
+    /// Starts building the upstream HTTP client in the background (see
+    /// [`Executor::start_client`]): the tool list is ready, the handshake has not begun.
+    pub fn start_client(&self) {
+        self.inner.executor.start_client();
+    }
 }
 
 /// Every tool's listing, in table order. Parsing a large API's schemas is most of its start-up
