@@ -483,7 +483,6 @@ fn form_encode(value: &serde_json::Value) -> String {
     scratch.query().unwrap_or_default().to_owned()
 }
 
-/// Replaces each `{name}` of the template with its encoded value.
 /// The one HTTP client of the server: every tool's requests share its connection pool.
 fn build_client(timeout: Duration) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
@@ -494,6 +493,7 @@ fn build_client(timeout: Duration) -> Result<reqwest::Client, String> {
         .map_err(|err| format!("cannot build the HTTP client: {err}"))
 }
 
+/// Replaces each `{name}` of the template with its encoded value.
 fn fill_path(template: &str, params: &[(&'static str, String)]) -> String {
     let mut out = String::with_capacity(template.len() + 16);
     let mut rest = template;
