@@ -144,15 +144,15 @@ pub struct MetaArgsError {
 }
 
 impl MetaArgsError {
-    /// The `isError` result naming the field.
+    /// The `isError` result naming the field, worded like a generated tool's argument error
+    /// (an empty field is left out).
     pub fn into_result(self, tool: &str) -> CallToolResult {
-        let at = match self.field {
-            "" => String::new(),
-            field => format!("field `{field}`: "),
+        let err = super::args::ArgsError {
+            field: self.field.to_owned(),
+            message: self.message,
         };
         CallToolResult::error(vec![ContentBlock::text(format!(
-            "Invalid arguments for tool `{tool}`: {at}{}",
-            self.message
+            "Invalid arguments for tool `{tool}`: {err}"
         ))])
     }
 }
