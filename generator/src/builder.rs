@@ -129,6 +129,7 @@ impl Builder {
         let options = Options {
             spec: self.spec.clone(),
             spec_display: Some(display.clone()),
+            source: None,
             name: self.name.clone(),
             methods: self.methods.clone(),
             config,

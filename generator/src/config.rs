@@ -116,6 +116,14 @@ impl Config {
                 "see the README's configuration section for the keys spec2mcp reads",
             )
         })?;
+        if let Some(name) = &config.name {
+            if let Err(problem) = crate::check_package_name(name) {
+                return Err(fail(
+                    format!("the config {display} sets `name = {name:?}`, which is not a valid package name"),
+                    &problem,
+                ));
+            }
+        }
         if let Some(methods) = &config.methods {
             if let Some(bad) = methods
                 .iter()

@@ -19,6 +19,7 @@ pub mod emit;
 pub mod load;
 pub mod model;
 pub mod resolve;
+pub mod source;
 pub mod write;
 
 use std::path::PathBuf;
@@ -32,8 +33,11 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 pub struct Options {
     /// The spec file (YAML or JSON).
     pub spec: PathBuf,
-    /// How the spec is named in headers (default: the path as given).
+    /// How the spec is named in diagnostics (default: the path as given).
     pub spec_display: Option<String>,
+    /// How generated files name the spec (default: `spec_display`); the CLI gives the path
+    /// relative to the output folder (see [`source`]).
+    pub source: Option<String>,
     /// Package and binary name (default: config `name`, else slug of `info.title` + `-mcp`).
     pub name: Option<String>,
     /// Methods that become tools (default: config `methods`, else GET only).
@@ -56,6 +60,7 @@ impl Options {
             command: format!("spec2mcp generate --spec {}", spec.display()),
             spec,
             spec_display: None,
+            source: None,
             name: None,
             methods: None,
             config: Config::default(),
@@ -142,10 +147,13 @@ pub fn generate_loaded(
         .or_else(|| config.name.clone())
         .unwrap_or_else(|| format!("{}-mcp", model::naming::slug(title)));
     let mut diags = Vec::new();
-    if !valid_package_name(&package) {
+    if let Err(problem) = check_package_name(&package) {
         diags.push(
-            Diagnostic::error("", format!("`{package}` is not a valid package name"))
-                .with_fix("use letters, digits, `-` and `_`, starting with a letter (--name)"),
+            Diagnostic::error(
+                "",
+                format!("`{package}` (from `info.title`) is not a valid package name: {problem}"),
+            )
+            .with_fix("pass --name, or set `name` in spec2mcp.toml"),
         );
     }
     let methods: Vec<String> = options
@@ -190,7 +198,7 @@ pub fn generate_loaded(
     let info = emit::CrateInfo {
         package: package.clone(),
         env_prefix,
-        spec_name: display.to_owned(),
+        spec_name: options.source.clone().unwrap_or_else(|| display.to_owned()),
         sha256: spec.sha256.clone(),
         command: options.command.clone(),
         workspace_member: options.workspace_member,
@@ -206,10 +214,16 @@ pub fn generate_loaded(
     })
 }
 
-fn valid_package_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_alphabetic())
+/// Whether `name` can be a package and binary name; the error says what is wrong with it.
+pub fn check_package_name(name: &str) -> Result<(), String> {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        && name.len() <= 64
+        && name.len() <= 64;
+    if valid {
+        Ok(())
+    } else {
+        Err("use at most 64 letters, digits, `-` and `_`, starting with a letter".to_owned())
+    }
 }

@@ -33,7 +33,7 @@ struct DiffArgs {
     /// The new version: a spec or a generated tools.json.
     new: PathBuf,
     /// HTTP methods that become tools when a side is a spec, comma-separated [default: GET].
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = method)]
     methods: Option<Vec<String>>,
     /// spec2mcp.toml applied when a side is a spec.
     #[arg(long)]
@@ -49,10 +49,10 @@ struct GenerateArgs {
     #[arg(long)]
     out: PathBuf,
     /// Package and binary name [default: config `name`, else slug of info.title + "-mcp"].
-    #[arg(long)]
+    #[arg(long, value_parser = package_name)]
     name: Option<String>,
     /// HTTP methods that become tools, comma-separated [default: GET].
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = method)]
     methods: Option<Vec<String>>,
     /// spec2mcp.toml with filters and renames.
     #[arg(long)]
@@ -67,6 +67,18 @@ struct GenerateArgs {
     /// tools: search, describe, call) [default: config `mode`, else operations].
     #[arg(long)]
     mode: Option<spec2mcp::config::Mode>,
+}
+
+/// `--methods` entries: a known HTTP method, upper-cased; the error names the flag, not the spec.
+fn method(text: &str) -> Result<String, String> {
+    spec2mcp::model::parse_method(text).ok_or_else(|| {
+        "not an HTTP method; use GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS or TRACE".to_owned()
+    })
+}
+
+/// `--name`: a valid package name.
+fn package_name(text: &str) -> Result<String, String> {
+    spec2mcp::check_package_name(text).map(|()| text.to_owned())
 }
 
 fn main() -> ExitCode {
@@ -120,13 +132,15 @@ fn run_diff(args: DiffArgs) -> ExitCode {
     }
 }
 
-/// The command as typed, for the headers of generated files (relative paths stay relative).
-fn regenerate_command(args: &GenerateArgs) -> String {
-    let mut cmd = format!(
-        "spec2mcp generate --spec {} --out {}",
-        args.spec.display(),
-        args.out.display()
-    );
+/// The command that regenerates the crate, with `--out` given as `argument` and the other
+/// paths made by `path`: relative to the output folder for the headers (the same however the
+/// paths were typed and wherever it was run), as typed for the `fix:` line of `--check`.
+fn regenerate_command(
+    args: &GenerateArgs,
+    out: &str,
+    path: impl Fn(&std::path::Path) -> String,
+) -> String {
+    let mut cmd = format!("spec2mcp generate --spec {} --out {out}", path(&args.spec));
     if let Some(name) = &args.name {
         cmd.push_str(&format!(" --name {name}"));
     }
@@ -134,7 +148,7 @@ fn regenerate_command(args: &GenerateArgs) -> String {
         cmd.push_str(&format!(" --methods {}", methods.join(",")));
     }
     if let Some(config) = &args.config {
-        cmd.push_str(&format!(" --config {}", config.display()));
+        cmd.push_str(&format!(" --config {}", path(config)));
     }
     if args.workspace_member {
         cmd.push_str(" --workspace-member");
@@ -151,16 +165,24 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         Ok(config) => config,
         Err(code) => return code,
     };
+    let from_out = |path: &std::path::Path| spec2mcp::source::relative_to(path, &args.out);
     let options = Options {
         spec: args.spec.clone(),
         spec_display: Some(display.clone()),
+        source: Some(from_out(&args.spec)),
         name: args.name.clone(),
         methods: args.methods.clone(),
         config,
-        command: regenerate_command(&args),
+        command: format!(
+            "{} (in this crate's folder)",
+            regenerate_command(&args, ".", from_out)
+        ),
         workspace_member: args.workspace_member,
         mode: args.mode,
     };
+    let as_typed = regenerate_command(&args, &args.out.display().to_string(), |p| {
+        p.display().to_string()
+    });
     let generated = match generate(&options) {
         Ok(generated) => generated,
         Err(Failure::Spec { file, diagnostics }) => {
@@ -188,7 +210,7 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
                     args.out.display(),
                     changes.len(),
                     changes.describe(),
-                    options.command
+                    as_typed
                 );
                 ExitCode::from(1)
             }
@@ -212,6 +234,9 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         }
         Err(err) => {
             eprintln!("error: {err}");
+            if let Some(fix) = err.fix() {
+                eprintln!("  = fix: {fix}");
+            }
             ExitCode::from(2)
         }
     }

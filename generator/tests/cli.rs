@@ -113,6 +113,98 @@ fn swagger_2_gets_a_conversion_hint() {
     let text = stderr(&run);
     assert!(text.contains("Swagger 2.0"), "{text}");
     assert!(text.contains("swagger2openapi"), "{text}");
+    assert!(text.contains("old.json:1:2 (#/swagger)"), "placed: {text}");
+}
+
+#[test]
+fn check_passes_however_the_paths_are_spelled_and_wherever_it_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("api")).expect("dir");
+    write(&dir.path().join("api"), "schema.yml", MINIMAL);
+    let run_in = |cwd: &Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_spec2mcp"))
+            .current_dir(cwd)
+            .args(args)
+            .output()
+            .expect("the spec2mcp binary runs")
+    };
+    let gen = run_in(
+        dir.path(),
+        &[
+            "generate",
+            "--spec",
+            "./api/schema.yml",
+            "--out",
+            "crates/mini-mcp",
+        ],
+    );
+    assert!(gen.status.success(), "{}", stderr(&gen));
+    let lib = std::fs::read_to_string(dir.path().join("crates/mini-mcp/src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("from ../../api/schema.yml (sha256"),
+        "the spec is named from the crate's folder: {lib}"
+    );
+    let absolute_spec = dir.path().join("api/schema.yml").display().to_string();
+    let absolute_out = dir.path().join("crates/mini-mcp").display().to_string();
+    for (cwd, spec, out) in [
+        (
+            dir.path().to_path_buf(),
+            "api/schema.yml",
+            "crates/mini-mcp/",
+        ),
+        (dir.path().join("api"), "schema.yml", "../crates/./mini-mcp"),
+        (
+            std::env::temp_dir(),
+            absolute_spec.as_str(),
+            absolute_out.as_str(),
+        ),
+    ] {
+        let check = run_in(&cwd, &["generate", "--spec", spec, "--out", out, "--check"]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{spec} {out}: {}",
+            stderr(&check)
+        );
+    }
+}
+
+#[test]
+fn bad_flags_are_named_with_a_suggestion_before_the_spec_is_read() {
+    let out = |args: &[&str]| {
+        let run = spec2mcp(args);
+        assert_eq!(run.status.code(), Some(2), "{args:?}");
+        stderr(&run)
+    };
+    let text = out(&[
+        "generate",
+        "--spec",
+        "missing.yaml",
+        "--out",
+        "o",
+        "--methods",
+        "GET,PSOT",
+    ]);
+    assert!(text.contains("'PSOT' for '--methods"), "{text}");
+    assert!(
+        !text.contains("missing.yaml"),
+        "the spec is not blamed: {text}"
+    );
+    let text = out(&[
+        "generate",
+        "--spec",
+        "missing.yaml",
+        "--out",
+        "o",
+        "--name",
+        "My Pet",
+    ]);
+    assert!(text.contains("'My Pet' for '--name"), "{text}");
+    let text = out(&["generate", "--spec", "missing.yaml", "--out", "o", "--chek"]);
+    assert!(
+        text.contains("--check"),
+        "a similar flag is suggested: {text}"
+    );
 }
 
 #[test]
@@ -176,6 +268,43 @@ fn unsupported_operations_are_skipped_with_a_located_warning() {
 }
 
 #[test]
+fn a_relative_server_url_is_kept_as_the_path_a_host_gets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(
+        dir.path(),
+        "rel.yaml",
+        &MINIMAL.replace("paths:\n", "servers: [{url: /api/v3}]\npaths:\n"),
+    );
+    let out = dir.path().join("rel-mcp");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(
+        text.contains("the first server URL `/api/v3` is relative")
+            && text.contains("MINI_MCP_BASE_URL"),
+        "{text}"
+    );
+    let api = std::fs::read_to_string(out.join("src/api/mod.rs")).expect("api");
+    assert!(
+        api.contains("server_path: ::std::option::Option::Some(\"/api/v3\")"),
+        "{api}"
+    );
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
+    assert!(
+        readme
+            .contains("MINI_MCP_BASE_URL=https://api.example.com/api/v3 ./target/release/mini-mcp"),
+        "the example shows the path: {readme}"
+    );
+    assert!(readme.contains("gets `/api/v3` appended"), "{readme}");
+}
+
+#[test]
 fn refuses_to_overwrite_a_crate_it_did_not_generate() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = write(dir.path(), "mini.yaml", MINIMAL);
@@ -192,6 +321,11 @@ fn refuses_to_overwrite_a_crate_it_did_not_generate() {
     assert_eq!(run.status.code(), Some(2));
     assert!(
         stderr(&run).contains("did not generate"),
+        "{}",
+        stderr(&run)
+    );
+    assert!(
+        stderr(&run).contains("= fix: pass an empty or new folder to --out"),
         "{}",
         stderr(&run)
     );

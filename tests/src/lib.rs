@@ -65,6 +65,10 @@ pub const TARGETS: &[Target] = &[
 pub fn generate_target(root: &Path, target: &Target) -> Result<Generated, Failure> {
     let mut options = Options::new(root.join(target.spec));
     options.spec_display = Some(target.spec.to_owned());
+    options.source = Some(spec2mcp::source::relative_to(
+        &root.join(target.spec),
+        &root.join(target.out),
+    ));
     options.name = Some(target.name.to_owned());
     options.methods = target
         .methods

@@ -22,6 +22,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "outcome.rs",
     "request.rs",
     "server.rs",
+    "suggest.rs",
     "telemetry.rs",
     "validate.rs",
 );

@@ -64,10 +64,13 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         crate::config::Mode::Dynamic => quote!(Dynamic),
     };
     let title = &api.title;
-    let base_url = match &api.default_base_url {
-        Some(url) => quote!(::std::option::Option::Some(#url)),
+    let generator = concat!("spec2mcp ", env!("CARGO_PKG_VERSION"));
+    let option = |value: &Option<String>| match value {
+        Some(text) => quote!(::std::option::Option::Some(#text)),
         None => quote!(::std::option::Option::None),
     };
+    let base_url = option(&api.default_base_url);
+    let server_path = option(&api.server_path);
     let mut extra = Vec::new();
     if !api.tools.is_empty() {
         extra.push(quote!(Method));
@@ -100,8 +103,10 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
             name: #package,
             version: env!("CARGO_PKG_VERSION"),
             title: #title,
+            generator: #generator,
             env_prefix: #env_prefix,
             default_base_url: #base_url,
+            server_path: #server_path,
             security_schemes: &SECURITY_SCHEMES,
             tools: &TOOLS,
             mode: ToolMode::#mode,

@@ -41,19 +41,26 @@ pub struct LoadedSpec {
 impl LoadedSpec {
     /// Line and column of the node at `pointer` (or of its closest parent that has one).
     pub fn locate(&self, pointer: &str) -> Option<Position> {
-        let positions = self.positions.get_or_init(|| {
-            yaml::parse(&self.text, true)
-                .ok()
-                .and_then(|(_, p)| p)
-                .unwrap_or_default()
-        });
-        let mut pointer = pointer;
-        loop {
-            if let Some(pos) = positions.get(pointer) {
-                return Some(*pos);
-            }
-            pointer = &pointer[..pointer.rfind('/')?];
+        let positions = self.positions.get_or_init(|| positions(&self.text));
+        closest(positions, pointer)
+    }
+}
+
+/// Line and column of every node of `text` (YAML, or JSON read as YAML), by JSON pointer.
+fn positions(text: &str) -> HashMap<String, Position> {
+    yaml::parse(text, true)
+        .ok()
+        .and_then(|(_, p)| p)
+        .unwrap_or_default()
+}
+
+/// The position of `pointer`, or of its closest parent that has one.
+fn closest(positions: &HashMap<String, Position>, mut pointer: &str) -> Option<Position> {
+    loop {
+        if let Some(pos) = positions.get(pointer) {
+            return Some(*pos);
         }
+        pointer = &pointer[..pointer.rfind('/')?];
     }
 }
 
@@ -98,7 +105,11 @@ pub fn load_str(text: &str, display_name: &str) -> Result<LoadedSpec, Diagnostic
             }
         }
     };
-    let (version, version_text) = detect_version(&root)?;
+    let (version, version_text) = detect_version(&root).map_err(|mut diagnostics| {
+        let positions = positions(text);
+        diagnostics.locate(|pointer| closest(&positions, pointer));
+        diagnostics
+    })?;
     let mut spec = LoadedSpec {
         display_name: display_name.to_owned(),
         root,

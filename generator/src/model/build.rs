@@ -33,7 +33,12 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
     let title = text(info, "title");
     let version = text(info, "version");
     let security_schemes = security::schemes(&resolver, &settings.env_prefix, diags);
-    let default_base_url = base_url(&spec.root, diags);
+    let (default_base_url, server_path) = match server_url(&spec.root, &settings.env_prefix, diags)
+    {
+        Some(ServerUrl::Absolute(url)) => (Some(url), None),
+        Some(ServerUrl::Relative(path)) => (None, Some(path)),
+        None => (None, None),
+    };
 
     let operations = resolve::operations(&resolver, diags);
     if operations.is_empty() {
@@ -120,6 +125,7 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
         title,
         version,
         default_base_url,
+        server_path,
         security_schemes,
         tools,
         types,
@@ -701,10 +707,17 @@ fn output_schema(schema: &Value, schema_pointer: &str, resolver: &Resolver<'_>) 
     (super::schema_json::json_size(&root) <= MAX_OUTPUT_SCHEMA_BYTES).then_some(root)
 }
 
-/// The spec's first absolute server URL, with variables at their defaults.
-fn base_url(root: &Value, diags: &mut Vec<Diagnostic>) -> Option<String> {
+/// The spec's first server URL, with variables at their defaults.
+enum ServerUrl {
+    /// `https://api.example.com/v1`: the default base URL.
+    Absolute(String),
+    /// `/api/v3`: relative to wherever the spec is served, so the host comes from the operator.
+    Relative(String),
+}
+
+fn server_url(root: &Value, env_prefix: &str, diags: &mut Vec<Diagnostic>) -> Option<ServerUrl> {
     let server = root.get("servers")?.as_array()?.first()?;
-    let mut url = server.get("url")?.as_str()?.to_owned();
+    let mut url = server.get("url")?.as_str()?.trim().to_owned();
     if let Some(Value::Object(vars)) = server.get("variables") {
         for (name, var) in vars {
             if let Some(default) = var.get("default").and_then(Value::as_str) {
@@ -713,14 +726,27 @@ fn base_url(root: &Value, diags: &mut Vec<Diagnostic>) -> Option<String> {
         }
     }
     if url.starts_with("http://") || url.starts_with("https://") {
-        Some(url)
-    } else {
-        diags.push(
-            Diagnostic::warning("#/servers/0/url", format!("the first server URL `{url}` is not absolute, so it cannot be the default base URL"))
-                .with_fix("pass --base-url (or set <PREFIX>_BASE_URL) when running the server, or make the URL absolute"),
-        );
-        None
+        return Some(ServerUrl::Absolute(url));
     }
+    let path = format!("/{}", url.trim_start_matches("./").trim_start_matches('/'));
+    let path = path.trim_end_matches('/').to_owned();
+    if path.is_empty() {
+        return None;
+    }
+    diags.push(
+        Diagnostic::warning(
+            "#/servers/0/url",
+            format!(
+                "the first server URL `{url}` is relative, so the server needs the API's host at run \
+                 time; a base URL without a path gets `{path}` appended (`https://api.example.com` \
+                 → `https://api.example.com{path}`)"
+            ),
+        )
+        .with_fix(format!(
+            "run the server with --base-url or {env_prefix}_BASE_URL, or make the spec's URL absolute"
+        )),
+    );
+    Some(ServerUrl::Relative(path))
 }
 
 /// Boxes every struct field and union variant that leads back to its own type without passing

@@ -18,8 +18,11 @@ pub struct Api {
     pub title: String,
     /// `info.version`.
     pub version: String,
-    /// The first absolute `servers` URL, if any.
+    /// The first `servers` URL when it is absolute.
     pub default_base_url: Option<String>,
+    /// The path of the first `servers` URL when it is relative (`/api/v3`): the operator gives
+    /// the host, and a base URL without a path gets this appended.
+    pub server_path: Option<String>,
     /// Security schemes the runtime can send, in spec order.
     pub security_schemes: Vec<SecurityScheme>,
     /// One per selected operation, in document order.

@@ -45,9 +45,32 @@ fn ascii_word(text: &str) -> String {
     out.trim_end_matches('_').to_owned()
 }
 
+/// `tag's` → `tags`: an apostrophe inside a word joins it (operationIds written as sentences,
+/// "List a tag's values"), where a case converter would split it (`tag_s`).
+fn join_apostrophes(raw: &str) -> String {
+    let chars: Vec<char> = raw.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| {
+            let apostrophe = matches!(c, '\'' | '’' | 'ʼ');
+            let inside = i > 0
+                && chars[i - 1].is_alphanumeric()
+                && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric());
+            !(apostrophe && inside)
+        })
+        .map(|(_, c)| *c)
+        .collect()
+}
+
+/// Lower-case snake words of `raw`: `List a tag's values` → `list_a_tags_values`.
+fn snake_words(raw: &str) -> String {
+    ascii_word(&join_apostrophes(raw).to_snake_case()).to_ascii_lowercase()
+}
+
 /// A tool name from an operationId (or `method_path`), at most `max_len` characters.
 pub fn tool_name(raw: &str, max_len: usize) -> String {
-    let snake = ascii_word(&raw.to_snake_case()).to_ascii_lowercase();
+    let snake = snake_words(raw);
     let snake = if snake.is_empty() {
         "operation".to_owned()
     } else {
@@ -65,7 +88,13 @@ fn shorten(name: &str, raw: &str, max_len: usize) -> String {
     let digest = Sha256::digest(raw.as_bytes());
     let hash: String = digest.iter().take(4).map(|b| format!("{b:02x}")).collect();
     let keep = max_len.saturating_sub(hash.len() + 1);
-    let base = name[..keep].trim_end_matches('_');
+    // Cut at the last word boundary that fits, so no word is left half-written (`…_pre`);
+    // a single word longer than that is cut where it must be.
+    let mid_word = name.as_bytes().get(keep).is_some_and(|b| *b != b'_');
+    let base = match name[..keep].rfind('_') {
+        Some(boundary) if mid_word && boundary > 0 => &name[..boundary],
+        _ => name[..keep].trim_end_matches('_'),
+    };
     format!("{base}_{hash}")
 }
 
@@ -107,7 +136,7 @@ pub fn unique_pascal(name: String, taken: &mut HashSet<String>) -> String {
 
 /// A snake_case Rust identifier for a field or module.
 pub fn snake_ident(raw: &str) -> String {
-    let word = ascii_word(&raw.to_snake_case()).to_ascii_lowercase();
+    let word = snake_words(raw);
     let word = if word.is_empty() {
         "field".to_owned()
     } else {
@@ -123,7 +152,7 @@ pub fn snake_ident(raw: &str) -> String {
 
 /// A PascalCase Rust identifier for a type or variant.
 pub fn pascal_ident(raw: &str, empty: &str) -> String {
-    let word = ascii_word(&raw.to_upper_camel_case());
+    let word = ascii_word(&join_apostrophes(raw).to_upper_camel_case());
     let word = word.replace('_', "");
     let word = if word.is_empty() {
         empty.to_owned()
@@ -179,6 +208,18 @@ mod tests {
         );
         assert_eq!(tool_name("Ärger-Über", 64), "arger_uber");
         assert_eq!(tool_name("Ünïcödé Öperation", 64), "unicode_operation");
+        assert_eq!(tool_name("List a tag's values", 64), "list_a_tags_values");
+        assert_eq!(tool_name("'quoted' names", 64), "quoted_names");
+        let sentence =
+            "retrieve_the_communication_preferences_of_the_authenticated_customer_account";
+        let cut = tool_name(sentence, 64);
+        assert!(cut.len() <= 64, "{cut}");
+        let (base, hash) = cut.rsplit_once('_').unwrap();
+        assert_eq!(
+            (base, hash.len()),
+            ("retrieve_the_communication_preferences_of_the", 8),
+            "cut at a word boundary: {cut}"
+        );
         let long = "a".repeat(40) + &"b".repeat(40);
         let short = tool_name(&long, 64);
         assert_eq!(short.len(), 64);

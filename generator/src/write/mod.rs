@@ -66,6 +66,19 @@ pub enum WriteError {
     },
 }
 
+impl WriteError {
+    /// What the user can do about it.
+    pub fn fix(&self) -> Option<String> {
+        match self {
+            WriteError::Foreign(dir) => Some(format!(
+                "pass an empty or new folder to --out, or remove {} if the crate there may be replaced",
+                dir.join("Cargo.toml").display()
+            )),
+            WriteError::Io { .. } => None,
+        }
+    }
+}
+
 /// Compares `files` with what is in `out`.
 pub fn diff(out: &Path, files: &[File]) -> Result<Changes, WriteError> {
     let mut changes = Changes::default();
