@@ -139,6 +139,14 @@ class EchoQueryView(APIView):
                 explode=True,
                 description="Repeated parameter: tags=a&tags=b.",
             ),
+            OpenApiParameter(
+                "kinds",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                many=True,
+                explode=False,
+                description="Comma-separated parameter (form, not exploded): kinds=a,b.",
+            ),
             OpenApiParameter("n", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Any integer."),
             OpenApiParameter(
                 "X-Request-Tag", OpenApiTypes.STR, OpenApiParameter.HEADER, description="Echoed back as request_tag."

@@ -117,6 +117,14 @@ async def test_query_array_is_repeated(launcher):
     assert body["request_tag"] is None
 
 
+async def test_non_exploded_array_is_comma_joined_with_the_commas_literal(launcher):
+    """OpenAPI's `style: form, explode: false` is `kinds=album,track`; a comma inside a value is
+    the one that is encoded, so the two stay apart."""
+    async with launcher.connect() as client:
+        body = ok_body(await client.call_tool("echo_query", {"kinds": ["album", "track", "a,b"]}))
+    assert body["raw_query"] == "kinds=album,track,a%2Cb", body["raw_query"]
+
+
 async def test_optional_parameters_are_omitted(launcher):
     async with launcher.connect() as client:
         body = ok_body(await client.call_tool("echo_query", {"q": "only"}))

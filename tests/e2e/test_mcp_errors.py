@@ -33,6 +33,16 @@ async def test_bad_arguments_are_rejected_before_any_request(launcher, tool, arg
             assert [r.target for r in recorder.requests] == ["/api/categories/"]
 
 
+async def test_an_unknown_tool_is_a_protocol_error_with_the_nearest_names(launcher):
+    from mcp.shared.exceptions import MCPError
+
+    async with launcher.connect() as client:
+        with pytest.raises(MCPError) as raised:
+            await client.call_tool("prodcts_list", {})
+    message = str(raised.value)
+    assert "unknown tool `prodcts_list`; did you mean products_list" in message, message
+
+
 async def test_not_found(launcher):
     async with launcher.connect() as client:
         text = error_text(await client.call_tool("products_retrieve", {"slug": "no-such-product"}))

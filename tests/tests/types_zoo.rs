@@ -65,9 +65,13 @@ fn a_parameter_described_with_json_content_is_sent_as_json_text() {
         "X-Trace-Note": "plain text",
     })))
     .unwrap();
+    // `{"color":"red","legs":4}`, percent-encoded as one query value.
     assert_eq!(
         request.query,
-        vec![("where".to_owned(), r#"{"color":"red","legs":4}"#.to_owned())]
+        vec![(
+            "where".to_owned(),
+            "%7B%22color%22%3A%22red%22%2C%22legs%22%3A4%7D".to_owned()
+        )]
     );
     assert_eq!(
         request.headers,
