@@ -308,10 +308,7 @@ impl McpServer {
             None => Caller::default(),
         };
         let Some(&target) = self.inner.by_name.get(request.name.as_ref()) else {
-            return Err(ErrorData::invalid_params(
-                format!("unknown tool `{}`", request.name),
-                None,
-            ));
+            return Err(self.unknown_tool(&request.name));
         };
         let args = request.arguments.unwrap_or_default();
         let result = match target {
@@ -337,6 +334,18 @@ impl McpServer {
             }
         };
         Ok(result.into())
+    }
+
+    /// The error for a tool name this server does not list, with the nearest names it does.
+    fn unknown_tool(&self, name: &str) -> ErrorData {
+        let listed = self.inner.listed.iter().map(|t| t.name.as_ref());
+        let near = super::suggest::closest(name, listed, 3);
+        let hint = if near.is_empty() {
+            "call tools/list for the names".to_owned()
+        } else {
+            format!("did you mean {}?", near.join(", "))
+        };
+        ErrorData::invalid_params(format!("unknown tool `{name}`; {hint}"), None)
     }
 
     /// A generated tool: typed input, then the upstream request.

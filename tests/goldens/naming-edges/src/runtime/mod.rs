@@ -15,5 +15,6 @@ pub mod options;
 pub mod outcome;
 pub mod request;
 pub mod server;
+pub mod suggest;
 pub mod telemetry;
 pub mod validate;

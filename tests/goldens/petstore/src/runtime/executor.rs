@@ -13,7 +13,7 @@ use super::auth::Credentials;
 use super::caller::{Caller, ForwardRule};
 use super::def::{ApiDef, Method, ToolDef};
 use super::outcome::{self, CallContext, Response};
-use super::request::{Body, Request};
+use super::request::{encode, Body, Request};
 
 /// Longest `Retry-After` the runtime waits out itself; a longer one is reported to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
@@ -293,13 +293,20 @@ impl Executor {
         let mut url = upstream_url(&self.base, path);
         let applied = self.credentials.apply(tool.security);
         if !req.query.is_empty() || !applied.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &req.query {
-                pairs.append_pair(name, value);
-            }
-            for (name, value) in &applied.query {
-                pairs.append_pair(name, value);
-            }
+            // The request's pairs are encoded already, with each style's delimiters literal
+            // (`type=album,track`); a form serializer would encode those delimiters too.
+            let credentials = applied
+                .query
+                .iter()
+                .map(|(name, value)| (encode(name), encode(value)));
+            let pairs: Vec<String> = req
+                .query
+                .iter()
+                .cloned()
+                .chain(credentials)
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            url.set_query(Some(&pairs.join("&")));
         }
         let mut builder = self.client()?.request(tool.method.to_http(), url);
         let forwarded_names: Vec<String> = caller

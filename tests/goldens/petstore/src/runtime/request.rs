@@ -11,9 +11,10 @@ use serde_json::Value;
 
 use super::args::ArgsError;
 
-/// Everything but the RFC 3986 unreserved characters is percent-encoded in a path segment, so a
-/// value holding `/`, `?`, `#` or `&` stays one segment.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+/// Everything but the RFC 3986 unreserved characters is percent-encoded in a path segment or a
+/// query component, so a value holding `/`, `?`, `#`, `&`, `=` or a style's delimiter stays one
+/// value; the delimiters a style puts between values are added literally.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'.')
     .remove(b'_')
@@ -61,7 +62,7 @@ pub enum Body {
 pub struct Request {
     /// Path parameters: name → already-encoded segment.
     pub path_params: Vec<(&'static str, String)>,
-    /// Query pairs, not yet encoded.
+    /// Query pairs, already percent-encoded (`name`, `value`), the style's delimiters literal.
     pub query: Vec<(String, String)>,
     /// Header parameters.
     pub headers: Vec<(&'static str, String)>,
@@ -72,11 +73,11 @@ pub struct Request {
 }
 
 impl Request {
-    /// Sets a path parameter (`style: simple`): arrays and objects are comma-joined.
+    /// Sets a path parameter (`style: simple`): arrays and objects are comma-joined, each item
+    /// encoded on its own (`/users/3,4,5`).
     pub fn path<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(text) = simple(&to_value(value)) {
-            let encoded = utf8_percent_encode(&text, PATH_SEGMENT).to_string();
-            self.path_params.push((name, encoded));
+        if let Some(items) = simple(&to_value(value)) {
+            self.path_params.push((name, encoded(&items, ",")));
         }
     }
 
@@ -93,36 +94,38 @@ impl Request {
     }
 
     fn query_value(&mut self, name: &'static str, value: Value, style: QueryStyle) {
+        let mut push = |name: String, value: String| self.query.push((name, value));
         match (&value, style) {
             (Value::Null, _) => {}
             (Value::Array(items), QueryStyle::FormExploded) => {
                 for item in items {
-                    self.query.push((name.to_owned(), scalar(item)));
+                    push(encode(name), encode(&scalar(item)));
                 }
             }
             (Value::Object(map), QueryStyle::FormExploded) => {
-                for (key, item) in map {
-                    if !item.is_null() {
-                        self.query.push((key.clone(), scalar(item)));
-                    }
+                for (key, item) in map.iter().filter(|(_, item)| !item.is_null()) {
+                    push(encode(key), encode(&scalar(item)));
                 }
             }
             (Value::Object(map), QueryStyle::DeepObject) => {
-                for (key, item) in map {
-                    if !item.is_null() {
-                        self.query.push((format!("{name}[{key}]"), scalar(item)));
-                    }
+                for (key, item) in map.iter().filter(|(_, item)| !item.is_null()) {
+                    push(
+                        format!("{}[{}]", encode(name), encode(key)),
+                        encode(&scalar(item)),
+                    );
                 }
             }
             (Value::Array(items), QueryStyle::SpaceDelimited) => {
-                self.query.push((name.to_owned(), join(items, " ")));
+                let items: Vec<String> = items.iter().map(scalar).collect();
+                push(encode(name), encoded(&items, "%20"));
             }
             (Value::Array(items), QueryStyle::PipeDelimited) => {
-                self.query.push((name.to_owned(), join(items, "|")));
+                let items: Vec<String> = items.iter().map(scalar).collect();
+                push(encode(name), encoded(&items, "|"));
             }
             _ => {
-                if let Some(text) = simple(&value) {
-                    self.query.push((name.to_owned(), text));
+                if let Some(items) = simple(&value) {
+                    push(encode(name), encoded(&items, ","));
                 }
             }
         }
@@ -130,15 +133,15 @@ impl Request {
 
     /// Sets a header parameter (`style: simple`); `None` values are left out.
     pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(text) = simple(&to_value(value)) {
-            self.headers.push((name, text));
+        if let Some(items) = simple(&to_value(value)) {
+            self.headers.push((name, items.join(",")));
         }
     }
 
     /// Sets a cookie parameter (`style: form`); `None` values are left out.
     pub fn cookie<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) {
-        if let Some(text) = simple(&to_value(value)) {
-            self.cookies.push((name, text));
+        if let Some(items) = simple(&to_value(value)) {
+            self.cookies.push((name, items.join(",")));
         }
     }
 
@@ -190,23 +193,30 @@ fn scalar(value: &Value) -> String {
     }
 }
 
-fn join(items: &[Value], sep: &str) -> String {
-    items.iter().map(scalar).collect::<Vec<_>>().join(sep)
+/// One query component or path segment, percent-encoded.
+pub fn encode(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
 }
 
-/// `style: simple` (and non-exploded `form`): arrays `a,b`, objects `k,v,k,v`; `None` for null.
-fn simple(value: &Value) -> Option<String> {
+/// Items encoded one by one and joined with a literal `delimiter`.
+fn encoded(items: &[String], delimiter: &str) -> String {
+    let encoded: Vec<String> = items.iter().map(|item| encode(item)).collect();
+    encoded.join(delimiter)
+}
+
+/// `style: simple` (and non-exploded `form`): the items to comma-join (arrays item by item,
+/// objects `k,v,k,v`); `None` for null.
+fn simple(value: &Value) -> Option<Vec<String>> {
     match value {
         Value::Null => None,
-        Value::Array(items) => Some(join(items, ",")),
+        Value::Array(items) => Some(items.iter().map(scalar).collect()),
         Value::Object(map) => Some(
             map.iter()
                 .filter(|(_, v)| !v.is_null())
                 .flat_map(|(k, v)| [k.clone(), scalar(v)])
-                .collect::<Vec<_>>()
-                .join(","),
+                .collect(),
         ),
-        other => Some(scalar(other)),
+        other => Some(vec![scalar(other)]),
     }
 }
 
@@ -218,20 +228,28 @@ mod tests {
     fn path_values_stay_one_segment() {
         let mut req = Request::default();
         req.path("slug", "a/b?c#d&e ñ");
+        req.path("ids", &vec!["3", "4,5"]);
         assert_eq!(
             req.path_params,
-            vec![("slug", "a%2Fb%3Fc%23d%26e%20%C3%B1".to_owned())]
+            vec![
+                ("slug", "a%2Fb%3Fc%23d%26e%20%C3%B1".to_owned()),
+                ("ids", "3,4%2C5".to_owned())
+            ]
         );
     }
 
     #[test]
-    fn query_styles() {
+    fn query_styles_keep_their_delimiters_literal() {
         let mut req = Request::default();
         req.query("tags", &vec!["x", "y z"], QueryStyle::FormExploded);
-        req.query("ids", &vec![1, 2], QueryStyle::Form);
+        req.query("type", &vec!["album", "track"], QueryStyle::Form);
+        req.query("ids", &vec!["1,2", "3"], QueryStyle::Form);
         req.query("absent", &None::<String>, QueryStyle::FormExploded);
         req.query("flag", &Some(true), QueryStyle::FormExploded);
-        req.query("f", &serde_json::json!({"a": 1}), QueryStyle::DeepObject);
+        req.query("f", &serde_json::json!({"a b": 1}), QueryStyle::DeepObject);
+        req.query("s", &vec!["a", "b c"], QueryStyle::SpaceDelimited);
+        req.query("p", &vec!["a", "b|c"], QueryStyle::PipeDelimited);
+        req.query("q", "x=1&y", QueryStyle::FormExploded);
         let pairs: Vec<(&str, &str)> = req
             .query
             .iter()
@@ -241,10 +259,14 @@ mod tests {
             pairs,
             [
                 ("tags", "x"),
-                ("tags", "y z"),
-                ("ids", "1,2"),
+                ("tags", "y%20z"),
+                ("type", "album,track"),
+                ("ids", "1%2C2,3"),
                 ("flag", "true"),
-                ("f[a]", "1")
+                ("f[a%20b]", "1"),
+                ("s", "a%20b%20c"),
+                ("p", "a|b%7Cc"),
+                ("q", "x%3D1%26y"),
             ]
         );
     }

@@ -13,10 +13,15 @@ pub struct ApiDef {
     pub version: &'static str,
     /// The API's own title (`info.title`).
     pub title: &'static str,
+    /// What generated it: `spec2mcp 0.1.0`.
+    pub generator: &'static str,
     /// Prefix of every environment variable this server reads, e.g. `SHOP_MCP`.
     pub env_prefix: &'static str,
-    /// The spec's first `servers` entry, used when no base URL is configured.
+    /// The spec's first `servers` entry when it is absolute, used when no base URL is configured.
     pub default_base_url: Option<&'static str>,
+    /// The path of the spec's first `servers` entry when it is relative (`/api/v3`): appended to
+    /// a configured base URL that has no path of its own.
+    pub server_path: Option<&'static str>,
     /// Security schemes of the spec that the runtime can send.
     pub security_schemes: &'static [SecurityScheme],
     /// One entry per tool, in the order `tools/list` reports them.
@@ -128,4 +133,17 @@ pub enum SchemeKind {
     Bearer,
     /// http basic: the value is `user:password`.
     Basic,
+}
+
+impl SchemeKind {
+    /// How the credential is sent, in words (for `--help`).
+    pub fn describe(&self) -> String {
+        match self {
+            SchemeKind::ApiKeyHeader(h) => format!("apiKey sent as-is in header `{h}`"),
+            SchemeKind::ApiKeyQuery(q) => format!("apiKey sent as-is in query parameter `{q}`"),
+            SchemeKind::ApiKeyCookie(c) => format!("apiKey sent as-is in cookie `{c}`"),
+            SchemeKind::Bearer => "token sent as `Authorization: Bearer <value>`".to_owned(),
+            SchemeKind::Basic => "`user:password`, sent as HTTP basic auth".to_owned(),
+        }
+    }
 }
