@@ -4,12 +4,14 @@
 //! ```no_run
 //! // In build.rs:
 //! spec2mcp::Builder::new("openapi.yaml").name("shop-mcp").run().unwrap();
-//! // In src/main.rs: mod shop { include!(concat!(env!("OUT_DIR"), "/shop_mcp.rs")); }
+//! // In src/main.rs: mod shop { spec2mcp_runtime::include_server!("shop_mcp"); }
 //! ```
+//!
+//! The crate then needs one dependency besides this build-dependency: `spec2mcp-runtime`.
 
 use std::path::{Path, PathBuf};
 
-use crate::{emit, generate, Config, Failure, Options};
+use crate::{emit, model, Config, Failure, Options};
 
 /// Generates a server module from a spec inside a build script.
 #[derive(Debug, Clone)]
@@ -136,34 +138,27 @@ impl Builder {
             command: "cargo build (build.rs: spec2mcp::Builder)".to_owned(),
             workspace_member: true,
             mode: self.mode,
+            runtime: emit::RuntimeSource::Registry,
         };
-        let generated = generate(&options)?;
-        for d in generated.diagnostics.items() {
+        // The model only: a build script writes one module file, not a crate.
+        let modeled = model(&options)?;
+        for d in modeled.diagnostics.items() {
             for line in d.render(&display).lines() {
                 println!("cargo:warning={line}");
             }
         }
-        let info = emit::CrateInfo {
-            package: generated.package.clone(),
-            env_prefix: crate::model::naming::screaming(&generated.package),
-            spec_name: display,
-            sha256: generated.spec_sha256.clone(),
-            command: options.command.clone(),
-            workspace_member: true,
-            generator_version: env!("CARGO_PKG_VERSION").to_owned(),
-        };
-        let stem = generated.package.replace('-', "_");
+        let stem = modeled.info.package.replace('-', "_");
         let module = out_dir.join(format!("{stem}.rs"));
         let manifest = out_dir.join(format!("{stem}.tools.json"));
         write_if_changed(
             &module,
-            &emit::module_file(&generated.api, &info).map_err(Failure::from)?,
+            &emit::module_file(&modeled.api, &modeled.info).map_err(Failure::from)?,
         )?;
-        write_if_changed(&manifest, &emit::manifest(&generated.api, &info))?;
+        write_if_changed(&manifest, &modeled.manifest().to_json())?;
         Ok(Built {
             module,
             manifest,
-            tools: generated.api.tools.iter().map(|t| t.name.clone()).collect(),
+            tools: modeled.api.tools.iter().map(|t| t.name.clone()).collect(),
         })
     }
 }
@@ -177,14 +172,4 @@ fn write_if_changed(path: &Path, contents: &str) -> Result<(), BuildError> {
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// The `[dependencies]` a crate using build.rs mode needs (the runtime's), as TOML lines.
-pub fn runtime_dependencies() -> String {
-    emit::runtime::dependencies()
-}
-
-/// The `[features]` such a crate declares so the runtime's optional parts can be turned on.
-pub fn runtime_features() -> String {
-    emit::runtime::features()
 }

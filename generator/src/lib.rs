@@ -5,6 +5,9 @@
 //! [`model`] (tools, arguments, types) → [`emit`] (tokens → formatted files) → [`write`]
 //! (files on disk, or a staleness check).
 //!
+//! [`model`] stops after the model (what `diff` and the build-script [`Builder`] need);
+//! [`generate`] goes on to the files of a crate.
+//!
 //! ```no_run
 //! let options = spec2mcp::Options::new("openapi.yaml");
 //! let generated = spec2mcp::generate(&options).expect("a valid spec");
@@ -17,6 +20,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod load;
+pub mod manifest;
 pub mod model;
 pub mod resolve;
 pub mod source;
@@ -50,6 +54,8 @@ pub struct Options {
     pub workspace_member: bool,
     /// How operations are offered (default: config `mode`, else one tool each).
     pub mode: Option<config::Mode>,
+    /// Where the generated crate gets `spec2mcp-runtime` (default: a vendored copy).
+    pub runtime: emit::RuntimeSource,
 }
 
 impl Options {
@@ -66,26 +72,23 @@ impl Options {
             config: Config::default(),
             workspace_member: false,
             mode: None,
+            runtime: emit::RuntimeSource::default(),
         }
     }
 }
 
-/// A generated crate, in memory.
+/// The model of an API and what is needed to write it out: the result of [`model`].
 #[derive(Debug)]
-pub struct Generated {
-    /// Every file, sorted by path.
-    pub files: Vec<emit::File>,
+pub struct Modeled {
+    /// The model.
+    pub api: model::Api,
     /// Warnings (skips, approximations), each placed in the spec.
     pub diagnostics: Diagnostics,
-    /// The model the files were made from.
-    pub api: model::Api,
-    /// Package name used.
-    pub package: String,
-    /// Hex SHA-256 of the spec bytes.
-    pub spec_sha256: String,
+    /// Names, headers and the runtime source the files are written with.
+    pub info: emit::CrateInfo,
 }
 
-impl Generated {
+impl Modeled {
     /// `15 operations → 9 tools; 6 skipped (6 filtered out, 0 unsupported)`.
     pub fn summary(&self) -> String {
         let filtered = self.api.skipped.iter().filter(|s| s.filtered).count();
@@ -97,6 +100,33 @@ impl Generated {
             self.api.skipped.len(),
             self.diagnostics.count(Severity::Warning)
         )
+    }
+
+    /// The contract `tools.json` holds.
+    pub fn manifest(&self) -> manifest::Manifest {
+        manifest::Manifest::of(
+            &self.api,
+            &self.info.spec_name,
+            &self.info.sha256,
+            &self.info.package,
+        )
+    }
+}
+
+/// A generated crate, in memory: the model and its files.
+#[derive(Debug)]
+pub struct Generated {
+    /// The model the files were made from.
+    pub modeled: Modeled,
+    /// Every file, sorted by path.
+    pub files: Vec<emit::File>,
+}
+
+impl std::ops::Deref for Generated {
+    type Target = Modeled;
+
+    fn deref(&self) -> &Modeled {
+        &self.modeled
     }
 }
 
@@ -118,6 +148,24 @@ pub enum Failure {
 
 /// Runs load → resolve → model → emit, entirely in memory.
 pub fn generate(options: &Options) -> Result<Generated, Failure> {
+    let modeled = model(options)?;
+    let files = emit::emit(&modeled.api, &modeled.info)?;
+    Ok(Generated { modeled, files })
+}
+
+/// Like [`generate`], for a spec already in memory, named `display` in diagnostics.
+pub fn generate_loaded(
+    spec: &load::LoadedSpec,
+    options: &Options,
+    display: &str,
+) -> Result<Generated, Failure> {
+    let modeled = model_loaded(spec, options, display)?;
+    let files = emit::emit(&modeled.api, &modeled.info)?;
+    Ok(Generated { modeled, files })
+}
+
+/// Runs load → resolve → model: everything but writing code.
+pub fn model(options: &Options) -> Result<Modeled, Failure> {
     let display = options
         .spec_display
         .clone()
@@ -126,15 +174,15 @@ pub fn generate(options: &Options) -> Result<Generated, Failure> {
         file: display.clone(),
         diagnostics,
     })?;
-    generate_loaded(&spec, options, &display)
+    model_loaded(&spec, options, &display)
 }
 
-/// Like [`generate`], for a spec already in memory.
-pub fn generate_loaded(
+/// Like [`model`], for a spec already in memory, named `display` in diagnostics.
+pub fn model_loaded(
     spec: &load::LoadedSpec,
     options: &Options,
     display: &str,
-) -> Result<Generated, Failure> {
+) -> Result<Modeled, Failure> {
     let config = &options.config;
     let title = spec
         .root
@@ -196,21 +244,19 @@ pub fn generate_loaded(
         });
     }
     let info = emit::CrateInfo {
-        package: package.clone(),
+        package,
         env_prefix,
         spec_name: options.source.clone().unwrap_or_else(|| display.to_owned()),
         sha256: spec.sha256.clone(),
         command: options.command.clone(),
         workspace_member: options.workspace_member,
         generator_version: env!("CARGO_PKG_VERSION").to_owned(),
+        runtime: options.runtime.clone(),
     };
-    let files = emit::emit(&api, &info)?;
-    Ok(Generated {
-        files,
-        diagnostics,
+    Ok(Modeled {
         api,
-        package,
-        spec_sha256: spec.sha256.clone(),
+        diagnostics,
+        info,
     })
 }
 

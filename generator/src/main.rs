@@ -67,6 +67,50 @@ struct GenerateArgs {
     /// tools: search, describe, call) [default: config `mode`, else operations].
     #[arg(long)]
     mode: Option<spec2mcp::config::Mode>,
+    /// Where the crate gets spec2mcp-runtime: `vendored` (a copy in its `spec2mcp-runtime/`
+    /// folder; builds anywhere) or `crate` (a dependency, from crates.io unless
+    /// --runtime-path or --runtime-git says otherwise) [default: vendored].
+    #[arg(long, value_enum)]
+    runtime: Option<RuntimeMode>,
+    /// The folder of the spec2mcp-runtime crate (implies `--runtime crate`; written into the
+    /// manifest relative to --out).
+    #[arg(long, conflicts_with = "runtime_git")]
+    runtime_path: Option<PathBuf>,
+    /// A git repository holding spec2mcp-runtime (implies `--runtime crate`).
+    #[arg(long)]
+    runtime_git: Option<String>,
+}
+
+/// `--runtime`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RuntimeMode {
+    /// A copy of the runtime inside the generated crate.
+    Vendored,
+    /// A dependency on the runtime crate.
+    Crate,
+}
+
+impl GenerateArgs {
+    /// Where the generated crate gets the runtime; a path is written relative to the crate.
+    fn runtime(&self) -> Result<spec2mcp::emit::RuntimeSource, String> {
+        use spec2mcp::emit::RuntimeSource;
+        let source = match (&self.runtime_path, &self.runtime_git) {
+            (Some(path), _) => Some(RuntimeSource::Path(spec2mcp::source::relative_to(
+                path, &self.out,
+            ))),
+            (None, Some(url)) => Some(RuntimeSource::Git(url.clone())),
+            (None, None) => None,
+        };
+        match (self.runtime, source) {
+            (Some(RuntimeMode::Vendored), Some(_)) => Err(
+                "--runtime vendored copies the runtime; --runtime-path and --runtime-git are for --runtime crate"
+                    .to_owned(),
+            ),
+            (_, Some(source)) => Ok(source),
+            (Some(RuntimeMode::Crate), None) => Ok(RuntimeSource::Registry),
+            (Some(RuntimeMode::Vendored) | None, None) => Ok(RuntimeSource::Vendored),
+        }
+    }
 }
 
 /// `--methods` entries: a known HTTP method, upper-cased; the error names the flag, not the spec.
@@ -156,6 +200,12 @@ fn regenerate_command(
     if let Some(mode) = args.mode {
         cmd.push_str(&format!(" --mode {}", mode.as_str()));
     }
+    match (&args.runtime_path, &args.runtime_git, args.runtime) {
+        (Some(dir), _, _) => cmd.push_str(&format!(" --runtime-path {}", path(dir))),
+        (None, Some(url), _) => cmd.push_str(&format!(" --runtime-git {url}")),
+        (None, None, Some(RuntimeMode::Crate)) => cmd.push_str(" --runtime crate"),
+        (None, None, _) => {}
+    }
     cmd
 }
 
@@ -164,6 +214,13 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
     let config = match load_config(args.config.as_deref()) {
         Ok(config) => config,
         Err(code) => return code,
+    };
+    let runtime = match args.runtime() {
+        Ok(runtime) => runtime,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
     };
     let from_out = |path: &std::path::Path| spec2mcp::source::relative_to(path, &args.out);
     let options = Options {
@@ -179,6 +236,7 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         ),
         workspace_member: args.workspace_member,
         mode: args.mode,
+        runtime,
     };
     let as_typed = regenerate_command(&args, &args.out.display().to_string(), |p| {
         p.display().to_string()

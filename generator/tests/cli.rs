@@ -291,10 +291,7 @@ fn a_relative_server_url_is_kept_as_the_path_a_host_gets() {
         "{text}"
     );
     let api = std::fs::read_to_string(out.join("src/api/mod.rs")).expect("api");
-    assert!(
-        api.contains("server_path: ::std::option::Option::Some(\"/api/v3\")"),
-        "{api}"
-    );
+    assert!(api.contains("server_path: Some(\"/api/v3\")"), "{api}");
     let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
     assert!(
         readme

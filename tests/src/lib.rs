@@ -75,6 +75,11 @@ pub fn generate_target(root: &Path, target: &Target) -> Result<Generated, Failur
         .map(|m| m.iter().map(|s| (*s).to_owned()).collect());
     options.workspace_member = true;
     options.command = "cargo xtask codegen".to_owned();
+    // The repository's crates share the workspace's runtime crate instead of each holding a copy.
+    options.runtime = spec2mcp::emit::RuntimeSource::Path(spec2mcp::source::relative_to(
+        &root.join("runtime"),
+        &root.join(target.out),
+    ));
     if let Some(config) = target.config {
         options.config = Config::load(&root.join(config)).map_err(|diagnostics| Failure::Spec {
             file: config.to_owned(),

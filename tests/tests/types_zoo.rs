@@ -2,11 +2,11 @@
 //! gives go through the real `build` of each tool, and the request it lays out is checked.
 
 use serde_json::{json, Map, Value};
+use spec2mcp_runtime::request::Body;
 use zoo_mcp::api::ops::{
     adopt_pet, count_animals, get_animal, list_animals, replace_animal, search_pets,
 };
 use zoo_mcp::api::types::{ListAnimalsFilter, RangeQuerySpecs};
-use zoo_mcp::runtime::request::Body;
 
 fn args(value: Value) -> Map<String, Value> {
     value.as_object().cloned().expect("an object")

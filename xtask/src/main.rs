@@ -15,9 +15,50 @@ mod codegen;
 mod corpus;
 mod python;
 
+/// The flags each task takes (`--name` or, for values, `--name=`); anything else is refused
+/// rather than ignored (a misspelt `--chek` must not quietly rewrite the crates).
+const FLAGS: &[(&str, &[&str])] = &[
+    ("codegen", &["--check"]),
+    ("demo", &[]),
+    ("test", &[]),
+    ("corpus", &["--record"]),
+    ("bench", &["--quick", "--record", "--only=", "--servers="]),
+];
+
+/// `Err` naming the first argument `task` does not take. Corpus sets are plain words.
+fn check_flags(task: &str, args: &[String]) -> Result<(), String> {
+    let Some((_, known)) = FLAGS.iter().find(|(name, _)| *name == task) else {
+        return Ok(());
+    };
+    for arg in args {
+        let plain_word = !arg.starts_with('-');
+        let known_flag = known
+            .iter()
+            .any(|k| arg == k || (k.ends_with('=') && arg.starts_with(k)));
+        if known_flag || (plain_word && task == "corpus") {
+            continue;
+        }
+        let expected = if known.is_empty() {
+            "it takes no arguments".to_owned()
+        } else {
+            format!("it takes {}", known.join(", "))
+        };
+        return Err(format!(
+            "`cargo xtask {task}` does not take `{arg}`: {expected}"
+        ));
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = repo_root();
+    if let Some(task) = args.first() {
+        if let Err(err) = check_flags(task, &args[1..]) {
+            eprintln!("xtask: {err}");
+            return ExitCode::from(2);
+        }
+    }
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::run(&root, args.iter().any(|a| a == "--check")),
         Some("demo") => demo(&root),
@@ -142,12 +183,16 @@ fn generate_example(root: &Path, cli: &Path, out: &Path) -> Result<(), String> {
         .args(["--name", "shop-mcp"]))
 }
 
-/// A crate written by the CLI builds with a plain `cargo build`, outside this workspace.
+/// A crate written by the CLI, as a new user gets it (the runtime vendored, no `Cargo.lock`, so
+/// the newest compatible dependencies), builds with a plain `cargo build` outside this workspace
+/// and without a warning.
 fn standalone_build(root: &Path) -> Result<(), String> {
     let out = root.join("target/standalone/shop-mcp");
+    let _ = std::fs::remove_file(out.join("Cargo.lock"));
     generate_example(root, &root.join("target/debug/spec2mcp"), &out)?;
     run(cargo()
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", root.join("target/standalone/target"))
+        .env("RUSTFLAGS", "-D warnings")
         .arg("build"))
 }

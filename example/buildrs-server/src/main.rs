@@ -3,19 +3,19 @@
 //! stops compiling — which is the point.
 
 mod shop {
-    include!(concat!(env!("OUT_DIR"), "/shop_mcp.rs"));
+    spec2mcp_runtime::include_server!("shop_mcp");
 }
 
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use rmcp::model::{CallToolResult, ContentBlock, JsonObject};
-use serde_json::{json, Value};
+use spec2mcp_runtime::caller::Caller;
+use spec2mcp_runtime::executor::Executor;
+use spec2mcp_runtime::rmcp::model::{CallToolResult, ContentBlock, JsonObject};
+use spec2mcp_runtime::serde_json::{json, Value};
+use spec2mcp_runtime::server::{invalid_arguments, CustomTool};
 
 use shop::api::ops::products_list::{self, ProductsListInput};
-use shop::runtime::caller::Caller;
-use shop::runtime::executor::Executor;
-use shop::runtime::server::{invalid_arguments, CustomTool};
 
 const NAME: &str = "products_price_summary";
 
@@ -77,5 +77,5 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    shop::runtime::cli::main_with(&shop::api::API, vec![tool])
+    spec2mcp_runtime::cli::main_with(&shop::api::API, vec![tool])
 }

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::{generate, Failure, Options};
+use crate::manifest::{Manifest, ToolEntry};
+use crate::{model, Failure, Options};
 
 /// Whether a change can break a caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,38 +78,25 @@ impl Report {
     }
 }
 
-/// The contract of one side: a `tools.json` manifest as it is, or a spec generated in memory with
-/// `options` (methods, config) and turned into the same manifest shape.
-pub fn contract(path: &Path, options: &Options) -> Result<Value, Failure> {
-    if let Ok(text) = std::fs::read_to_string(path) {
-        if let Ok(value) = serde_json::from_str::<Value>(&text) {
-            let is_manifest = value
-                .get("generator")
-                .and_then(Value::as_str)
-                .is_some_and(|g| g.starts_with("spec2mcp"))
-                && value.get("tools").is_some_and(Value::is_array);
-            if is_manifest {
-                return Ok(value);
-            }
-        }
+/// The contract of one side: a `tools.json` manifest as it is, or a spec modeled in memory with
+/// `options` (methods, config); nothing is emitted.
+pub fn contract(path: &Path, options: &Options) -> Result<Manifest, Failure> {
+    if let Some(manifest) = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| Manifest::from_json(&text))
+    {
+        return Ok(manifest);
     }
     let options = Options {
         spec: path.to_path_buf(),
         spec_display: Some(path.display().to_string()),
         ..options.clone()
     };
-    let generated = generate(&options)?;
-    let manifest = generated
-        .files
-        .iter()
-        .find(|f| f.path == "tools.json")
-        .and_then(|f| serde_json::from_str(&f.contents).ok())
-        .unwrap_or(Value::Null);
-    Ok(manifest)
+    Ok(model(&options)?.manifest())
 }
 
-/// Compares two manifests (the `tools.json` shape).
-pub fn diff(old: &Value, new: &Value) -> Report {
+/// Compares two contracts.
+pub fn diff(old: &Manifest, new: &Manifest) -> Report {
     let old_tools = tools(old);
     let new_tools = tools(new);
     let mut changes = Vec::new();
@@ -120,13 +108,15 @@ pub fn diff(old: &Value, new: &Value) -> Report {
         })
     };
 
-    let removed: Vec<&String> = old_tools
+    let removed: Vec<&str> = old_tools
         .keys()
-        .filter(|n| !new_tools.contains_key(*n))
+        .copied()
+        .filter(|n| !new_tools.contains_key(n))
         .collect();
-    let added: BTreeSet<&String> = new_tools
+    let added: BTreeSet<&str> = new_tools
         .keys()
-        .filter(|n| !old_tools.contains_key(*n))
+        .copied()
+        .filter(|n| !old_tools.contains_key(n))
         .collect();
     let mut renamed_to = BTreeSet::new();
     for name in removed {
@@ -168,28 +158,24 @@ pub fn diff(old: &Value, new: &Value) -> Report {
     Report { changes }
 }
 
-fn tools(manifest: &Value) -> BTreeMap<String, &Value> {
+fn tools(manifest: &Manifest) -> BTreeMap<&str, &ToolEntry> {
     manifest
-        .get("tools")
-        .and_then(Value::as_array)
-        .map(|tools| {
-            tools
-                .iter()
-                .filter_map(|t| Some((t.get("name")?.as_str()?.to_owned(), t)))
-                .collect()
-        })
-        .unwrap_or_default()
+        .tools
+        .iter()
+        .map(|t| (t.name.as_str(), t))
+        .collect()
 }
 
-fn text<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or_default()
+fn endpoint(tool: &ToolEntry) -> String {
+    format!("{} {}", tool.method, tool.path)
 }
 
-fn endpoint(tool: &Value) -> String {
-    format!("{} {}", text(tool, "method"), text(tool, "path"))
-}
-
-fn compare_tool(name: &str, old: &Value, new: &Value, push: &mut impl FnMut(Impact, &str, String)) {
+fn compare_tool(
+    name: &str,
+    old: &ToolEntry,
+    new: &ToolEntry,
+    push: &mut impl FnMut(Impact, &str, String),
+) {
     if endpoint(old) != endpoint(new) {
         push(
             Impact::Compatible,
@@ -197,31 +183,48 @@ fn compare_tool(name: &str, old: &Value, new: &Value, push: &mut impl FnMut(Impa
             format!("now calls {} (was {})", endpoint(new), endpoint(old)),
         );
     }
-    let hint = |v: &Value, key: &str| {
-        v.get("annotations")
-            .and_then(|a| a.get(key))
-            .and_then(Value::as_bool)
-    };
+    let (was, now) = (old.annotations, new.annotations);
     let dangerous = [
-        ("readOnlyHint", true, "is no longer read-only"),
-        ("idempotentHint", true, "is no longer idempotent"),
-        ("destructiveHint", false, "is now destructive"),
+        (
+            was.read_only_hint,
+            now.read_only_hint,
+            true,
+            "readOnlyHint",
+            "is no longer read-only",
+        ),
+        (
+            was.idempotent_hint,
+            now.idempotent_hint,
+            true,
+            "idempotentHint",
+            "is no longer idempotent",
+        ),
+        (
+            was.destructive_hint,
+            now.destructive_hint,
+            false,
+            "destructiveHint",
+            "is now destructive",
+        ),
     ];
-    for (key, safe, message) in dangerous {
-        let (was, now) = (hint(old, key), hint(new, key));
-        if was == Some(safe) && now == Some(!safe) {
+    for (was, now, safe, key, message) in dangerous {
+        if was == safe && now != safe {
             push(Impact::Breaking, name, message.to_owned());
-        } else if was == Some(!safe) && now == Some(safe) {
+        } else if was != safe && now == safe {
             push(Impact::Compatible, name, format!("`{key}` is now {safe}"));
         }
     }
-    if text(old, "title") != text(new, "title") {
+    if old.title != new.title {
         push(Impact::Compatible, name, "title changed".to_owned());
     }
-    let empty = Value::Null;
-    let old_schema = old.get("inputSchema").unwrap_or(&empty);
-    let new_schema = new.get("inputSchema").unwrap_or(&empty);
-    compare_object(name, "", old_schema, new_schema, push);
+    // A manifest from before version 1 has no descriptions to compare.
+    if !old.description.is_empty()
+        && !new.description.is_empty()
+        && old.description != new.description
+    {
+        push(Impact::Compatible, name, "description changed".to_owned());
+    }
+    compare_object(name, "", &old.input_schema, &new.input_schema, push);
 }
 
 /// Compares the properties of two object schemas; `prefix` names the enclosing argument.
@@ -461,26 +464,55 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn manifest(schema: Value, read_only: bool) -> Value {
-        json!({"tools": [{"name": "t", "method": "GET", "path": "/t", "title": "T",
-            "annotations": {"readOnlyHint": read_only}, "inputSchema": schema}]})
+    fn tool(name: &str, path: &str, schema: Value, read_only: bool) -> ToolEntry {
+        ToolEntry {
+            name: name.to_owned(),
+            title: "T".to_owned(),
+            description: String::new(),
+            method: "GET".to_owned(),
+            path: path.to_owned(),
+            operation_id: None,
+            annotations: crate::manifest::Annotations {
+                read_only_hint: read_only,
+                destructive_hint: false,
+                idempotent_hint: true,
+                open_world_hint: true,
+            },
+            input_schema: schema,
+            output_schema: None,
+        }
+    }
+
+    fn manifest(tools: Vec<ToolEntry>) -> Manifest {
+        Manifest {
+            version: crate::manifest::VERSION,
+            generator: "spec2mcp test".to_owned(),
+            spec: "spec.yaml".to_owned(),
+            spec_sha256: String::new(),
+            server: "test-mcp".to_owned(),
+            tools,
+        }
     }
 
     #[test]
     fn classifies_argument_changes() {
-        let old = manifest(
+        let old = manifest(vec![tool(
+            "t",
+            "/t",
             json!({"type": "object", "properties": {
             "a": {"type": "integer"}, "b": {"type": "string", "enum": ["x", "y"]}, "c": {"type": "string"}
         }, "required": ["a"]}),
             true,
-        );
-        let new = manifest(
+        )]);
+        let new = manifest(vec![tool(
+            "t",
+            "/t",
             json!({"type": "object", "properties": {
             "a": {"type": "number"}, "b": {"type": "string", "enum": ["x", "z"]}, "c": {"type": "integer"},
             "d": {"type": "string"}, "e": {"type": "string"}
         }, "required": ["a", "e"]}),
             false,
-        );
+        )]);
         let report = diff(&old, &new);
         let breaking: Vec<String> = report
             .changes
@@ -523,8 +555,8 @@ mod tests {
 
     #[test]
     fn a_moved_tool_is_a_rename() {
-        let old = json!({"tools": [{"name": "list_pets", "method": "GET", "path": "/pets", "inputSchema": {}}]});
-        let new = json!({"tools": [{"name": "pets_list", "method": "GET", "path": "/pets", "inputSchema": {}}]});
+        let old = manifest(vec![tool("list_pets", "/pets", json!({}), true)]);
+        let new = manifest(vec![tool("pets_list", "/pets", json!({}), true)]);
         let report = diff(&old, &new);
         assert_eq!(report.changes.len(), 1, "{}", report.render());
         assert_eq!(report.changes[0].message, "tool renamed to `pets_list`");

@@ -2,6 +2,7 @@
 
 use serde_json::json;
 
+use super::runtime::RuntimeSource;
 use super::CrateInfo;
 use crate::model::{Api, SchemeKind};
 
@@ -21,12 +22,17 @@ pub fn cargo_toml(api: &Api, info: &CrateInfo) -> String {
             "[profile.dev]\ndebug = \"line-tables-only\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n",
         )
     };
+    let runtime_note = match info.runtime {
+        RuntimeSource::Vendored => {
+            "# The runtime, vendored beside the generated code (--runtime vendored).\n"
+        }
+        _ => "# The runtime (--runtime crate).\n",
+    };
     format!(
-        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = \"{description}\"\n\n# The runtime's unit tests run in spec2mcp's own repository, not in every generated crate.\n[lib]\ntest = false\ndoctest = false\n\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n\n[dependencies]\n{deps}\n[features]\n{features}{workspace}",
+        "{header}[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\ndescription = \"{description}\"\n\n# Doc comments come from the spec; they are not Rust examples to test.\n[lib]\ndoctest = false\n\n[[bin]]\nname = \"{name}\"\npath = \"src/main.rs\"\ntest = false\n\n[dependencies]\n{runtime_note}spec2mcp-runtime = {dependency}\n\n[features]\n# Export the tool-call spans over OTLP/HTTP (endpoint from OTEL_EXPORTER_OTLP_ENDPOINT).\notlp = [\"spec2mcp-runtime/otlp\"]\n{workspace}",
         header = info.header("#", true),
         name = info.package,
-        deps = super::runtime::dependencies(),
-        features = super::runtime::features(),
+        dependency = info.runtime.dependency(),
     )
 }
 
@@ -34,55 +40,19 @@ pub fn cargo_toml(api: &Api, info: &CrateInfo) -> String {
 pub fn main_rs(info: &CrateInfo) -> String {
     let krate = info.package.replace('-', "_");
     format!(
-        "{header}\nfn main() -> std::process::ExitCode {{\n    {krate}::runtime::cli::main(&{krate}::api::API)\n}}\n",
+        "{header}\nfn main() -> std::process::ExitCode {{\n    spec2mcp_runtime::cli::main(&{krate}::api::API)\n}}\n",
         header = info.header("//", false)
     )
 }
 
-/// `src/lib.rs`: the runtime (rustfmt-clean) and the generated API, kept out of rustfmt's way so
-/// `cargo fmt --check` and the staleness check never fight over prettyplease's layout.
+/// `src/lib.rs`: the generated API, kept out of rustfmt's way so `cargo fmt --check` and the
+/// staleness check never fight over prettyplease's layout.
 pub fn lib_rs(api: &Api, info: &CrateInfo) -> String {
     format!(
-        "{header}\n//! The {title} as an MCP server: one tool per operation.\n//!\n//! `api` is generated from the spec; `runtime` is spec2mcp's fixed runtime.\n\n#[rustfmt::skip]\npub mod api;\npub mod runtime;\n",
+        "{header}\n//! The {title} as an MCP server: one tool per operation.\n//!\n//! `api` is generated from the spec; the `spec2mcp-runtime` crate serves it.\n\n#[rustfmt::skip]\npub mod api;\n",
         header = info.header("//", true),
         title = api_phrase(&api.title),
     )
-}
-
-/// `tools.json`: the contract of the generated server, for review and diffing.
-pub fn manifest(api: &Api, info: &CrateInfo) -> String {
-    let tools: Vec<serde_json::Value> = api
-        .tools
-        .iter()
-        .map(|t| {
-            let read_only = matches!(t.method.as_str(), "GET" | "HEAD" | "OPTIONS");
-            json!({
-                "name": t.name,
-                "title": t.title,
-                "method": t.method,
-                "path": t.path,
-                "operationId": t.operation_id,
-                "annotations": {
-                    "readOnlyHint": read_only,
-                    "destructiveHint": t.method == "DELETE",
-                    "idempotentHint": read_only || matches!(t.method.as_str(), "PUT" | "DELETE"),
-                    "openWorldHint": true,
-                },
-                "inputSchema": t.input_schema,
-                "outputSchema": t.output_schema,
-            })
-        })
-        .collect();
-    let doc = json!({
-        "generator": format!("spec2mcp {}", info.generator_version),
-        "spec": info.spec_name,
-        "specSha256": info.sha256,
-        "server": info.package,
-        "tools": tools,
-    });
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 /// `README.md` of the generated crate: tools, variables, and a Claude Desktop snippet.

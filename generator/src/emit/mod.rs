@@ -9,8 +9,8 @@ mod rust;
 mod table;
 mod types;
 
-pub use crate_files::manifest;
 pub use module::module_file;
+pub use runtime::RuntimeSource;
 
 use crate::model::Api;
 
@@ -31,6 +31,8 @@ pub struct CrateInfo {
     pub workspace_member: bool,
     /// Version of spec2mcp.
     pub generator_version: String,
+    /// Where the crate gets `spec2mcp-runtime`.
+    pub runtime: RuntimeSource,
 }
 
 impl CrateInfo {
@@ -81,9 +83,10 @@ pub fn emit(api: &Api, info: &CrateInfo) -> Result<Vec<File>, EmitError> {
         contents,
     };
     let plain = info.header("//", false);
+    let manifest = crate::manifest::Manifest::of(api, &info.spec_name, &info.sha256, &info.package);
     files.push(rs("Cargo.toml", crate_files::cargo_toml(api, info)));
     files.push(rs("README.md", crate_files::readme(api, info)));
-    files.push(rs("tools.json", crate_files::manifest(api, info)));
+    files.push(rs("tools.json", manifest.to_json()));
     files.push(rs("src/main.rs", crate_files::main_rs(info)));
     files.push(rs("src/lib.rs", crate_files::lib_rs(api, info)));
     files.push(rs(
@@ -105,15 +108,17 @@ pub fn emit(api: &Api, info: &CrateInfo) -> Result<Vec<File>, EmitError> {
         let path = format!("src/api/ops/{}.rs", tool.module);
         files.push(rs(&path, rust::file(&plain, ops::op_file(tool)?)?));
     }
-    let copied = format!(
-        "// Copied verbatim by spec2mcp {} from its runtime templates. Do not edit.\n",
-        info.generator_version
-    );
-    for (name, contents) in runtime::RUNTIME_FILES {
-        files.push(rs(
-            &format!("src/runtime/{name}"),
-            format!("{copied}{contents}"),
-        ));
+    if info.runtime == RuntimeSource::Vendored {
+        for (name, contents) in runtime::RUNTIME_FILES {
+            let comment = if name.ends_with(".toml") { "#" } else { "//" };
+            files.push(rs(
+                &format!("{}/{name}", runtime::VENDORED_DIR),
+                format!(
+                    "{comment} Copied verbatim by spec2mcp {} (--runtime vendored). Do not edit.\n{contents}",
+                    info.generator_version
+                ),
+            ));
+        }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

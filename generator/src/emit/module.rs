@@ -1,20 +1,19 @@
-//! The whole server as one Rust source for a build script's `OUT_DIR`: `pub mod runtime {…}` and
-//! `pub mod api {…}` with every file of the crate layout inlined as a module block, so the user's
-//! crate can `include!` it. The generated code uses relative paths (`super::…::runtime`), which
-//! resolve the same way in both layouts.
+//! The server as one Rust source for a build script's `OUT_DIR`: `pub mod api {…}` with every
+//! file of the crate layout's `src/api/` inlined as a module block, so the user's crate can bring
+//! it in with `spec2mcp_runtime::include_server!`. The runtime is a dependency, not part of it;
+//! the generated code reaches it and its own types through paths that resolve the same way in
+//! both layouts (`spec2mcp_runtime::…`, `super::super::types`).
 
 use std::collections::BTreeMap;
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::ident;
-use super::{ops, runtime, table, types, CrateInfo, EmitError};
+use super::rust::{ident, parse, unparse};
+use super::{ops, table, types, CrateInfo, EmitError};
 use crate::model::Api;
 
 /// The single-file module.
 pub fn module_file(api: &Api, info: &CrateInfo) -> Result<String, EmitError> {
-    let runtime_mod = runtime_module()?;
     let mut ops_children = BTreeMap::new();
     for tool in &api.tools {
         ops_children.insert(tool.module.clone(), parse(ops::op_file(tool)?)?);
@@ -28,47 +27,17 @@ pub fn module_file(api: &Api, info: &CrateInfo) -> Result<String, EmitError> {
         &mut api_children,
     )?;
     let api_mod = module_item("api", api_file)?;
-    // A given API uses only part of the runtime, and a binary crate sees every unused `pub` item.
-    let file: syn::File = syn::parse2(quote! {
-        #[allow(dead_code)]
-        #runtime_mod
+    let file = parse(quote! {
+        // Generated code in a user's crate: not every item is used by every program.
         #[allow(dead_code)]
         #api_mod
-    })
-    .map_err(|err| EmitError::Internal(format!("the module file does not parse: {err}")))?;
+    })?;
+    let stem = info.package.replace('-', "_");
     Ok(format!(
-        "{}// Bring it in with: mod {} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{}.rs\")); }}\n\n{}",
+        "{}// Bring it in with: spec2mcp_runtime::include_server!(\"{stem}\");\n\n{}",
         info.header("//", true),
-        info.package.replace('-', "_"),
-        info.package.replace('-', "_"),
-        prettyplease::unparse(&file)
+        unparse(file)
     ))
-}
-
-fn parse(tokens: TokenStream) -> Result<syn::File, EmitError> {
-    syn::parse2(tokens)
-        .map_err(|err| EmitError::Internal(format!("generated code does not parse: {err}")))
-}
-
-/// `pub mod runtime { pub mod args { … } … }` from the template files, without their unit tests.
-fn runtime_module() -> Result<syn::Item, EmitError> {
-    let mut children = BTreeMap::new();
-    let mut root = None;
-    for (name, text) in runtime::RUNTIME_FILES {
-        let mut file = syn::parse_file(text).map_err(|err| {
-            EmitError::Internal(format!("runtime template {name} does not parse: {err}"))
-        })?;
-        file.items.retain(|item| !is_cfg_test(item));
-        let stem = name.trim_end_matches(".rs");
-        if stem == "mod" {
-            root = Some(file);
-        } else {
-            children.insert(stem.to_owned(), file);
-        }
-    }
-    let root =
-        root.ok_or_else(|| EmitError::Internal("runtime templates have no mod.rs".into()))?;
-    module_item("runtime", inline_children(root, &mut children)?)
 }
 
 /// Replaces each `mod name;` of `file` by the inline module of the same name.
@@ -100,16 +69,4 @@ fn module_item(name: &str, file: syn::File) -> Result<syn::Item, EmitError> {
     let items = file.items;
     syn::parse2(quote! { pub mod #name { #(#attrs)* #(#items)* } })
         .map_err(|err| EmitError::Internal(format!("module `{name}` does not parse: {err}")))
-}
-
-fn is_cfg_test(item: &syn::Item) -> bool {
-    let attrs = match item {
-        syn::Item::Mod(m) => &m.attrs,
-        syn::Item::Fn(f) => &f.attrs,
-        _ => return false,
-    };
-    attrs.iter().any(|a| {
-        a.path().is_ident("cfg")
-            && matches!(&a.meta, syn::Meta::List(list) if list.tokens.to_string() == "test")
-    })
 }

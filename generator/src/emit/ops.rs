@@ -5,20 +5,31 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{doc, ident, raw_str, ty};
+use super::rust::{doc, ident, raw_str, ty, Uses};
 use super::EmitError;
-use crate::model::{BodyEncoding, Location, QueryStyle, Tool};
+use crate::model::{BodyEncoding, Location, QueryStyle, Tool, TypeRef};
 
 /// The module of one tool.
 pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
-    let types_path = quote!(super::super::types);
+    let types_path = quote!(types);
     let input = ident(&tool.input_type)?;
     let mut fields = Vec::new();
     let mut reads = Vec::new();
     let mut wires = Vec::new();
     let mut sets = Vec::new();
+    let mut uses = Uses {
+        value: true,
+        map: true,
+        btree_map: false,
+    };
+    let mut named = false;
+    let mut note = |t: &TypeRef| {
+        uses.add(t);
+        named |= mentions_named(t);
+    };
     for arg in &tool.args {
         let field = ident(&arg.ident)?;
+        note(&arg.ty);
         let field_ty = ty(&arg.ty, &types_path)?;
         let fdoc = doc(&arg.doc);
         fields.push(quote! { #fdoc pub #field: #field_ty, });
@@ -48,6 +59,7 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     }
     if let Some(body) = &tool.body {
         let field = ident(&body.ident)?;
+        note(&body.ty);
         let field_ty = ty(&body.ty, &types_path)?;
         let fdoc = doc(&body.doc);
         fields.push(quote! { #fdoc pub #field: #field_ty, });
@@ -90,34 +102,36 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     } else {
         quote!(mut fields)
     };
-    // Relative paths: the same code works as a crate (`src/api/ops/x.rs`) and inlined into a
-    // build script's module (`mod shop { include!(…) }`), where `crate::` would be wrong.
-    let rt = quote!(super::super::super::runtime);
-    let uses_style = tool.args.iter().any(|a| a.location == Location::Query);
-    let style_import = if uses_style {
+    let request_items = {
+        let mut items = vec![quote!(Request)];
+        if tool.args.iter().any(|a| a.json_text) {
+            items.push(quote!(JsonText));
+        }
+        if tool.args.iter().any(|a| a.location == Location::Query) {
+            items.push(quote!(QueryStyle));
+        }
+        items
+    };
+    // The types module by a relative path: the same code works as a crate (`src/api/ops/x.rs`)
+    // and inlined into a build script's module, where `crate::` would be wrong.
+    let types_import = if named {
         quote!(
-            use #rt::request::QueryStyle;
+            use super::super::types;
         )
     } else {
         quote!()
     };
-    let json_text_import = if tool.args.iter().any(|a| a.json_text) {
-        quote!(
-            use #rt::request::JsonText;
-        )
-    } else {
-        quote!()
-    };
+    let json_imports = uses.imports();
     Ok(quote! {
         #![doc = #module_doc]
 
-        use #rt::args::{ArgsError, Fields};
-        use #rt::request::Request;
-        #style_import
-        #json_text_import
+        #types_import
+        use spec2mcp_runtime::args::{ArgsError, Fields};
+        use spec2mcp_runtime::request::{#(#request_items),*};
+        #json_imports
 
         #struct_doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         pub struct #input { #(#fields)* }
 
         /// The JSON Schema advertised for the arguments.
@@ -126,28 +140,36 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         #output
 
         /// Lays a typed input out as the upstream request.
-        pub fn request(#input_var: &#input) -> ::std::result::Result<Request, ArgsError> {
+        pub fn request(#input_var: &#input) -> Result<Request, ArgsError> {
             let #mutability req = Request::default();
             #(#sets)*
-            ::std::result::Result::Ok(req)
+            Ok(req)
         }
 
         /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
         /// field is an error naming it.
-        pub fn parse(
-            args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> ::std::result::Result<#input, ArgsError> {
+        pub fn parse(args: Map<String, Value>) -> Result<#input, ArgsError> {
             let #fields_var = Fields::new(args, &[#(#wires),*])?;
-            ::std::result::Result::Ok(#input { #(#reads)* })
+            Ok(#input { #(#reads)* })
         }
 
         /// Parses the tool arguments into the input struct, then builds the request.
-        pub fn build(
-            args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> ::std::result::Result<Request, ArgsError> {
+        pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
             request(&parse(args)?)
         }
     })
+}
+
+/// Whether `t` names a generated type.
+fn mentions_named(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(_) => true,
+        TypeRef::List(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Boxed(inner) => mentions_named(inner),
+        _ => false,
+    }
 }
 
 /// `field: fields.optional("wire")?,` — the struct field's type picks what is deserialized.

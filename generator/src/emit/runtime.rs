@@ -1,14 +1,24 @@
-//! The runtime files copied into every generated crate, taken from `templates/` at compile time
-//! so the generator cannot carry a stale copy.
+//! How a generated crate gets the `spec2mcp-runtime` crate: as a dependency on it, or as a copy
+//! vendored beside the generated code. The copy is taken from `runtime/` at compile time, so the
+//! generator cannot carry a stale one.
 
-/// `(file name, contents)` of every file listed, read from `templates/src/runtime/`.
+/// The folder of the vendored copy, inside the generated crate.
+pub const VENDORED_DIR: &str = "spec2mcp-runtime";
+
+/// The runtime crate's version; a generated manifest asks for exactly this one.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `(path inside the crate, contents)` of every file of the runtime crate.
 macro_rules! runtime_files {
     ($($name:literal),* $(,)?) => {
-        &[$(($name, include_str!(concat!("../../../templates/src/runtime/", $name)))),*]
+        &[
+            ("Cargo.toml", include_str!("../../../runtime/Cargo.toml")),
+            $((concat!("src/", $name), include_str!(concat!("../../../runtime/src/", $name)))),*
+        ]
     };
 }
 
-/// Every file in `templates/src/runtime/` (a test checks the list is complete).
+/// Every file of `runtime/` (a test checks the list is complete).
 pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "args.rs",
     "auth.rs",
@@ -17,7 +27,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "def.rs",
     "dynamic.rs",
     "executor.rs",
-    "mod.rs",
+    "lib.rs",
     "options.rs",
     "outcome.rs",
     "request.rs",
@@ -27,34 +37,35 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "validate.rs",
 );
 
-const TEMPLATE_MANIFEST: &str = include_str!("../../../templates/Cargo.toml");
-
-/// The `[dependencies]` table of the runtime, as written in `templates/Cargo.toml`.
-pub fn dependencies() -> String {
-    table("[dependencies]")
+/// Where a generated crate's `spec2mcp-runtime` dependency comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RuntimeSource {
+    /// A copy in the crate's own `spec2mcp-runtime/` folder: builds anywhere, with nothing
+    /// published (the default).
+    #[default]
+    Vendored,
+    /// The published crate, from a registry.
+    Registry,
+    /// A path to the runtime crate, relative to the generated crate (`../runtime`).
+    Path(String),
+    /// A git repository holding the runtime crate.
+    Git(String),
 }
 
-/// The `[features]` table of the runtime (the optional `otlp` export).
-pub fn features() -> String {
-    table("[features]")
-}
-
-/// The lines of one table of `templates/Cargo.toml`, comments left out.
-fn table(header: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for line in TEMPLATE_MANIFEST.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            inside = trimmed == header;
-            continue;
-        }
-        if inside && !trimmed.is_empty() && !trimmed.starts_with('#') {
-            out.push_str(line);
-            out.push('\n');
+impl RuntimeSource {
+    /// The dependency's value in the generated `Cargo.toml`.
+    pub fn dependency(&self) -> String {
+        match self {
+            RuntimeSource::Vendored => {
+                format!("{{ version = \"={VERSION}\", path = \"{VENDORED_DIR}\" }}")
+            }
+            RuntimeSource::Registry => format!("\"={VERSION}\""),
+            RuntimeSource::Path(path) => {
+                format!("{{ version = \"={VERSION}\", path = \"{path}\" }}")
+            }
+            RuntimeSource::Git(url) => format!("{{ version = \"={VERSION}\", git = \"{url}\" }}"),
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -62,27 +73,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_template_file_is_copied() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/src/runtime");
+    fn every_runtime_file_is_vendored() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime/src");
         let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .expect("templates/src/runtime exists")
+            .expect("runtime/src exists")
             .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .map(|e| format!("src/{}", e.file_name().to_string_lossy()))
             .collect();
+        on_disk.push("Cargo.toml".to_owned());
         on_disk.sort();
-        let listed: Vec<String> = RUNTIME_FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
+        let mut listed: Vec<String> = RUNTIME_FILES.iter().map(|(n, _)| (*n).to_owned()).collect();
+        listed.sort();
         assert_eq!(
             listed, on_disk,
-            "RUNTIME_FILES must list every runtime template file"
+            "RUNTIME_FILES must list every runtime file"
         );
-    }
-
-    #[test]
-    fn dependencies_are_taken_from_the_template_manifest() {
-        let deps = dependencies();
-        assert!(deps.contains("rmcp = "));
-        assert!(deps.contains("reqwest = "));
-        assert!(!deps.contains("[package]"));
-        assert!(features().starts_with("otlp = "), "{}", features());
     }
 }

@@ -1,6 +1,6 @@
 //! Small helpers for writing Rust tokens: identifiers, types, literals, and formatting a file.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::EmitError;
@@ -12,23 +12,30 @@ pub fn ident(name: &str) -> Result<Ident, EmitError> {
         .map_err(|err| EmitError::Internal(format!("`{name}` is not a Rust identifier: {err}")))
 }
 
-/// The tokens of a type; named types are reached through `types_path` (e.g. `super::super::types`).
+/// `12`, not `12usize`.
+pub fn count(n: usize) -> Literal {
+    Literal::usize_unsuffixed(n)
+}
+
+/// The tokens of a type, with the short names the generated files import (`Option`, `String`,
+/// `Vec`, `Value`, `Map`, `BTreeMap`; generated type names never take these). Named types are
+/// reached through `types_path` (`types` in an op module, nothing inside `types.rs`).
 pub fn ty(t: &TypeRef, types_path: &TokenStream) -> Result<TokenStream, EmitError> {
     Ok(match t {
-        TypeRef::String => quote!(::std::string::String),
+        TypeRef::String => quote!(String),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
         TypeRef::F64 => quote!(f64),
         TypeRef::Bool => quote!(bool),
-        TypeRef::Any => quote!(::serde_json::Value),
-        TypeRef::Object => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        TypeRef::Any => quote!(Value),
+        TypeRef::Object => quote!(Map<String, Value>),
         TypeRef::List(inner) => {
             let inner = ty(inner, types_path)?;
-            quote!(::std::vec::Vec<#inner>)
+            quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
             let inner = ty(inner, types_path)?;
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            quote!(BTreeMap<String, #inner>)
         }
         TypeRef::Named(name) => {
             let name = ident(name)?;
@@ -40,13 +47,66 @@ pub fn ty(t: &TypeRef, types_path: &TokenStream) -> Result<TokenStream, EmitErro
         }
         TypeRef::Option(inner) => {
             let inner = ty(inner, types_path)?;
-            quote!(::std::option::Option<#inner>)
+            quote!(Option<#inner>)
         }
         TypeRef::Boxed(inner) => {
             let inner = ty(inner, types_path)?;
-            quote!(::std::boxed::Box<#inner>)
+            quote!(Box<#inner>)
         }
     })
+}
+
+/// Which imported short names a set of types uses, so a file imports exactly those.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Uses {
+    /// `serde_json::Value`.
+    pub value: bool,
+    /// `serde_json::Map`.
+    pub map: bool,
+    /// `std::collections::BTreeMap`.
+    pub btree_map: bool,
+}
+
+impl Uses {
+    /// Adds what `t` uses.
+    pub fn add(&mut self, t: &TypeRef) {
+        match t {
+            TypeRef::Any => self.value = true,
+            TypeRef::Object => {
+                self.value = true;
+                self.map = true;
+            }
+            TypeRef::Map(inner) => {
+                self.btree_map = true;
+                self.add(inner);
+            }
+            TypeRef::List(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
+                self.add(inner)
+            }
+            _ => {}
+        }
+    }
+
+    /// The `use` items for them.
+    pub fn imports(&self) -> TokenStream {
+        let json: Vec<TokenStream> = [(self.map, quote!(Map)), (self.value, quote!(Value))]
+            .into_iter()
+            .filter(|(used, _)| *used)
+            .map(|(_, name)| name)
+            .collect();
+        let json = match json.len() {
+            0 => quote!(),
+            _ => quote!(use spec2mcp_runtime::serde_json::{#(#json),*};),
+        };
+        let btree = if self.btree_map {
+            quote!(
+                use std::collections::BTreeMap;
+            )
+        } else {
+            quote!()
+        };
+        quote!(#btree #json)
+    }
 }
 
 /// A raw string literal holding `text` verbatim, with enough `#`s that it cannot end early.
@@ -75,10 +135,41 @@ pub fn doc(text: &str) -> TokenStream {
     quote!(#(#lines)*)
 }
 
+/// Parses generated tokens as a file (a failure is a generator bug).
+pub fn parse(tokens: TokenStream) -> Result<syn::File, EmitError> {
+    syn::parse2(tokens)
+        .map_err(|err| EmitError::Internal(format!("generated code does not parse: {err}")))
+}
+
 /// Formats `tokens` as a Rust file with `header` (comment lines) on top.
 pub fn file(header: &str, tokens: TokenStream) -> Result<String, EmitError> {
-    let parsed: syn::File = syn::parse2(tokens)
-        .map_err(|err| EmitError::Internal(format!("generated code does not parse: {err}")))?;
-    let body = prettyplease::unparse(&parsed);
-    Ok(format!("{header}\n{body}"))
+    Ok(format!("{header}\n{}", unparse(parse(tokens)?)))
+}
+
+/// prettyplease's layout, with a blank line between items as people write them (a run of
+/// `use` items, or of `mod name;` declarations, stays together).
+pub fn unparse(file: syn::File) -> String {
+    let mut out = prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: file.attrs,
+        items: Vec::new(),
+    });
+    let mut previous = None;
+    for item in file.items {
+        let run = match &item {
+            syn::Item::Use(_) => Some("use"),
+            syn::Item::Mod(m) if m.content.is_none() => Some("mod"),
+            _ => None,
+        };
+        if !out.is_empty() && (run.is_none() || run != previous) {
+            out.push('\n');
+        }
+        out.push_str(&prettyplease::unparse(&syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![item],
+        }));
+        previous = run;
+    }
+    out
 }

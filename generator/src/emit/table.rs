@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::ident;
+use super::rust::{count, ident};
 use super::EmitError;
 use crate::model::{Api, SchemeKind};
 
@@ -27,7 +27,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
             },
         }
     });
-    let scheme_count = api.security_schemes.len();
+    let scheme_count = count(api.security_schemes.len());
     let mut tools = Vec::new();
     for t in &api.tools {
         let module = ident(&t.module)?;
@@ -35,13 +35,15 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         let title = &t.title;
         let description = &t.description;
         let method = ident(&pascal_method(&t.method))?;
+        let (read_only, idempotent, destructive) =
+            (t.hints.read_only, t.hints.idempotent, t.hints.destructive);
         let path = &t.path;
         let tags = &t.tags;
         let alternatives = t.security.iter().map(|alt| quote!(&[#(#alt),*]));
         let output = if t.output_schema.is_some() {
-            quote!(::std::option::Option::Some(ops::#module::OUTPUT_SCHEMA))
+            quote!(Some(ops::#module::OUTPUT_SCHEMA))
         } else {
-            quote!(::std::option::Option::None)
+            quote!(None)
         };
         tools.push(quote! {
             ToolDef {
@@ -49,6 +51,11 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
                 title: #title,
                 description: #description,
                 method: Method::#method,
+                hints: Hints {
+                    read_only: #read_only,
+                    idempotent: #idempotent,
+                    destructive: #destructive,
+                },
                 path: #path,
                 tags: &[#(#tags),*],
                 input_schema: ops::#module::INPUT_SCHEMA,
@@ -58,7 +65,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
             },
         });
     }
-    let tool_count = api.tools.len();
+    let tool_count = count(api.tools.len());
     let mode = match api.mode {
         crate::config::Mode::Operations => quote!(Operations),
         crate::config::Mode::Dynamic => quote!(Dynamic),
@@ -66,28 +73,27 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
     let title = &api.title;
     let generator = concat!("spec2mcp ", env!("CARGO_PKG_VERSION"));
     let option = |value: &Option<String>| match value {
-        Some(text) => quote!(::std::option::Option::Some(#text)),
-        None => quote!(::std::option::Option::None),
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
     };
     let base_url = option(&api.default_base_url);
     let server_path = option(&api.server_path);
-    let mut extra = Vec::new();
+    let mut imports = vec![
+        quote!(ApiDef),
+        quote!(SecurityScheme),
+        quote!(ToolDef),
+        quote!(ToolMode),
+    ];
     if !api.tools.is_empty() {
-        extra.push(quote!(Method));
+        imports.extend([quote!(Hints), quote!(Method)]);
     }
     if !api.security_schemes.is_empty() {
-        extra.push(quote!(SchemeKind));
+        imports.push(quote!(SchemeKind));
     }
-    let extra_imports = if extra.is_empty() {
-        quote!()
-    } else {
-        quote!(use super::runtime::def::{#(#extra),*};)
-    };
     Ok(quote! {
         //! The API as static data: its tools, security schemes and defaults.
 
-        use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
-        #extra_imports
+        use spec2mcp_runtime::def::{#(#imports),*};
 
         pub mod ops;
         pub mod types;

@@ -3,15 +3,36 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{doc, ident, ty};
+use super::rust::{doc, ident, ty, Uses};
 use super::EmitError;
 use crate::model::{Api, NamedType, TypeKind};
 
 /// The whole types module.
 pub fn types_file(api: &Api) -> Result<TokenStream, EmitError> {
+    let mut uses = Uses::default();
+    for t in &api.types {
+        for member in t.kind.members() {
+            uses.add(member);
+        }
+        if let TypeKind::Struct { extra: Some(_), .. } = &t.kind {
+            uses.btree_map = true;
+        }
+    }
     let items = api.types.iter().map(named).collect::<Result<Vec<_>, _>>()?;
+    let imports = if api.types.is_empty() {
+        quote!()
+    } else {
+        let json = uses.imports();
+        quote! {
+            #json
+            use spec2mcp_runtime::serde::{Deserialize, Serialize};
+        }
+    };
     Ok(quote! {
         //! Types of the tool inputs, one per schema they use.
+
+        #imports
+
         #(#items)*
     })
 }
@@ -20,6 +41,8 @@ fn named(t: &NamedType) -> Result<TokenStream, EmitError> {
     let name = ident(&t.name)?;
     let docs = doc(&t.doc);
     let here = TokenStream::new();
+    // The derives reach serde through the runtime, so a crate needs no serde dependency of its own.
+    let serde_crate = quote!(#[serde(crate = "spec2mcp_runtime::serde")]);
     Ok(match &t.kind {
         TypeKind::Struct { fields, extra } => {
             let mut idents = std::collections::HashSet::new();
@@ -32,7 +55,7 @@ fn named(t: &NamedType) -> Result<TokenStream, EmitError> {
                 let wire = &f.wire;
                 let rename = (f.wire != f.ident).then(|| quote!(rename = #wire,));
                 let attrs = if f.ty.is_option() && !f.required {
-                    quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")])
+                    quote!(#[serde(#rename default, skip_serializing_if = "Option::is_none")])
                 } else if let Some(rename) = rename {
                     quote!(#[serde(#rename)])
                 } else {
@@ -51,7 +74,7 @@ fn named(t: &NamedType) -> Result<TokenStream, EmitError> {
                     out.push(quote! {
                         /// Properties beyond the named ones (`additionalProperties`).
                         #[serde(flatten)]
-                        pub #extra_ident: ::std::collections::BTreeMap<::std::string::String, #extra_ty>,
+                        pub #extra_ident: BTreeMap<String, #extra_ty>,
                     });
                     quote!()
                 }
@@ -59,7 +82,8 @@ fn named(t: &NamedType) -> Result<TokenStream, EmitError> {
             };
             quote! {
                 #docs
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #serde_crate
                 #deny
                 pub struct #name { #(#out)* }
             }
@@ -74,7 +98,8 @@ fn named(t: &NamedType) -> Result<TokenStream, EmitError> {
                 .collect::<Result<Vec<_>, EmitError>>()?;
             quote! {
                 #docs
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+                #serde_crate
                 pub enum #name { #(#vs)* }
             }
         }
@@ -94,7 +119,8 @@ fn named(t: &NamedType) -> Result<TokenStream, EmitError> {
             };
             quote! {
                 #docs
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #serde_crate
                 #[serde(untagged)]
                 pub enum #name { #(#vs)* }
             }
@@ -118,7 +144,8 @@ fn named(t: &NamedType) -> Result<TokenStream, EmitError> {
             };
             quote! {
                 #docs
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                #serde_crate
                 #[serde(tag = #tag)]
                 pub enum #name { #(#vs)* }
             }

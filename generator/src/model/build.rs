@@ -405,6 +405,7 @@ fn tool<'a>(
         title,
         description,
         method: op.method.to_ascii_uppercase(),
+        hints: super::Hints::of_method(&op.method.to_ascii_uppercase()),
         path: op.path.clone(),
         operation_id: op
             .op
@@ -756,7 +757,7 @@ fn box_recursion(types: &mut [super::NamedType]) {
         .iter()
         .map(|t| {
             let mut direct = BTreeSet::new();
-            for ty in members(&t.kind) {
+            for ty in t.kind.members() {
                 if let Some(n) = direct_named(ty) {
                     direct.insert(n.to_owned());
                 }
@@ -789,15 +790,6 @@ fn box_recursion(types: &mut [super::NamedType]) {
                 }
             }
         }
-    }
-}
-
-fn members(kind: &TypeKind) -> Vec<&TypeRef> {
-    match kind {
-        TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
-        TypeKind::Union { variants } => variants.iter().map(|(_, t)| t).collect(),
-        TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
-        TypeKind::Enum { .. } => Vec::new(),
     }
 }
 
@@ -897,7 +889,7 @@ fn type_closure(
             continue;
         }
         let t = by_name.get(name.as_str()).ok_or_else(|| name.clone())?;
-        for ty in members(&t.kind) {
+        for ty in t.kind.members() {
             named_in(ty, &mut stack);
         }
         if let TypeKind::Struct {

@@ -93,6 +93,8 @@ pub struct Tool {
     pub description: String,
     /// Upper-case HTTP method.
     pub method: String,
+    /// What calling it does (MCP's tool annotations).
+    pub hints: Hints,
     /// Path template.
     pub path: String,
     /// The operationId, if the spec has one.
@@ -109,6 +111,31 @@ pub struct Tool {
     pub output_schema: Option<Value>,
     /// Security alternatives (scheme names), the empty one meaning anonymous.
     pub security: Vec<Vec<String>>,
+}
+
+/// What calling a tool does, as MCP's tool annotations say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hints {
+    /// It changes nothing.
+    pub read_only: bool,
+    /// Repeating it has the effect of doing it once (only such calls are retried).
+    pub idempotent: bool,
+    /// It removes or overwrites something.
+    pub destructive: bool,
+}
+
+impl Hints {
+    /// What an HTTP method promises (RFC 9110 §9.2.1–9.2.2): safe methods change nothing; they,
+    /// PUT and DELETE are idempotent; DELETE removes. The one table of method semantics: the
+    /// generated annotations, retries and `tools.json` all come from it.
+    pub fn of_method(method: &str) -> Hints {
+        let read_only = matches!(method, "GET" | "HEAD" | "OPTIONS" | "TRACE");
+        Hints {
+            read_only,
+            idempotent: read_only || matches!(method, "PUT" | "DELETE"),
+            destructive: method == "DELETE",
+        }
+    }
 }
 
 /// Where a parameter goes.
@@ -272,6 +299,18 @@ pub enum TypeKind {
         /// One per member.
         variants: Vec<TaggedVariant>,
     },
+}
+
+impl TypeKind {
+    /// The types it holds: struct fields, union variants (not a struct's extra properties).
+    pub fn members(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union { variants } => variants.iter().map(|(_, t)| t).collect(),
+            TypeKind::Tagged { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
 }
 
 /// One variant of a [`TypeKind::Tagged`] union.

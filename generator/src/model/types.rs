@@ -68,6 +68,26 @@ fn is_nullable(schema: &Value) -> bool {
     schema.get("nullable").and_then(Value::as_bool) == Some(true)
 }
 
+/// Names generated types never take: the generated files use these unqualified (the prelude's
+/// `Option`, `String`, …; the imported `Value`, `Map`, `BTreeMap`, serde's derives), so a schema
+/// called `Value` becomes `Value2`.
+const RESERVED: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Value",
+    "Map",
+    "BTreeMap",
+    "Serialize",
+    "Deserialize",
+];
+
 impl<'a> TypeBuilder<'a> {
     /// An empty builder over the document of `resolver`.
     pub fn new(resolver: Resolver<'a>) -> Self {
@@ -88,7 +108,7 @@ impl<'a> TypeBuilder<'a> {
             by_pointer: HashMap::new(),
             built: HashMap::new(),
             by_content: HashMap::new(),
-            names: HashSet::new(),
+            names: RESERVED.iter().map(|n| (*n).to_owned()).collect(),
             expanding: Vec::new(),
             failed: HashMap::new(),
         }

@@ -103,7 +103,13 @@ fn run_set(set: &Set, base: &Path) -> Result<Vec<Row>, String> {
     let crates = base.join(set.id);
     let _ = std::fs::remove_dir_all(&crates);
     std::fs::create_dir_all(&crates).map_err(|e| e.to_string())?;
-    let mut rows: Vec<Row> = set.specs.iter().map(|s| generate_one(s, &crates)).collect();
+    let root = base.parent().and_then(Path::parent).unwrap_or(base);
+    let runtime = root.join("runtime");
+    let mut rows: Vec<Row> = set
+        .specs
+        .iter()
+        .map(|s| generate_one(s, &crates, &runtime))
+        .collect();
     let members: Vec<String> = rows
         .iter()
         .filter(|r| r.generated.is_ok())
@@ -118,7 +124,6 @@ fn run_set(set: &Set, base: &Path) -> Result<Vec<Row>, String> {
     )
     .map_err(|e| e.to_string())?;
     // Same dependency versions as the repository's own build.
-    let root = base.parent().and_then(Path::parent).unwrap_or(base);
     std::fs::copy(root.join("Cargo.lock"), crates.join("Cargo.lock")).map_err(|e| e.to_string())?;
     eprintln!("$ cargo check --workspace ({} crates)", members.len());
     let check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
@@ -162,11 +167,17 @@ fn first_problem(stderr: &str, name: &str) -> Option<String> {
     failed.then(|| "cargo reported a failure (see the log)".to_owned())
 }
 
-fn generate_one(spec: &Spec, crates: &Path) -> Row {
+/// Generates one spec into `crates/<name>`, depending on the repository's `runtime` crate (so
+/// the set compiles the runtime once, not once per crate).
+fn generate_one(spec: &Spec, crates: &Path, runtime: &Path) -> Row {
     let mut options = Options::new(&spec.path);
     options.name = Some(spec.name.clone());
     options.methods = Some(ALL_METHODS.iter().map(|m| (*m).to_owned()).collect());
     options.workspace_member = true;
+    options.runtime = spec2mcp::emit::RuntimeSource::Path(spec2mcp::source::relative_to(
+        runtime,
+        &crates.join(&spec.name),
+    ));
     let started = Instant::now();
     // A panic is a bug to report in the table, not a reason to stop the whole run.
     let result = std::panic::catch_unwind(AssertUnwindSafe(|| generate(&options)));

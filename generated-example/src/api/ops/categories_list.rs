@@ -2,17 +2,20 @@
 // Regenerate with: cargo xtask codegen
 
 //! `categories_list`: GET /api/categories/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `categories_list` tool (GET /api/categories/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct CategoriesListInput {
     /// A page number within the paginated result set.
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// Number of results to return per page.
-    pub page_size: ::std::option::Option<i64>,
+    pub page_size: Option<i64>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -28,6 +31,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -84,29 +88,26 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(
-    input: &CategoriesListInput,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &CategoriesListInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.query("page", &input.page, QueryStyle::FormExploded);
     req.query("page_size", &input.page_size, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<CategoriesListInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<CategoriesListInput, ArgsError> {
     let mut fields = Fields::new(args, &["page", "page_size"])?;
-    ::std::result::Result::Ok(CategoriesListInput {
+    Ok(CategoriesListInput {
         page: fields.optional("page")?,
         page_size: fields.optional("page_size")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,14 +2,18 @@
 // Regenerate with: cargo xtask codegen
 
 //! `echo_path`: GET /api/echo/{value}/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `echo_path` tool (GET /api/echo/{value}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct EchoPathInput {
     /// Any text; reserved characters must arrive percent-encoded.
-    pub value: ::std::string::String,
+    pub value: String,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -24,6 +28,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -42,25 +47,24 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &EchoPathInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &EchoPathInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("value", &input.value);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<EchoPathInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<EchoPathInput, ArgsError> {
     let mut fields = Fields::new(args, &["value"])?;
-    ::std::result::Result::Ok(EchoPathInput {
+    Ok(EchoPathInput {
         value: fields.required("value")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

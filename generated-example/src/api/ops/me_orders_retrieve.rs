@@ -2,14 +2,18 @@
 // Regenerate with: cargo xtask codegen
 
 //! `me_orders_retrieve`: GET /api/me/orders/{id}/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `me_orders_retrieve` tool (GET /api/me/orders/{id}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct MeOrdersRetrieveInput {
     /// A unique integer value identifying this order.
     pub id: i64,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -24,6 +28,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -98,27 +103,24 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(
-    input: &MeOrdersRetrieveInput,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &MeOrdersRetrieveInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("id", &input.id);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<MeOrdersRetrieveInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<MeOrdersRetrieveInput, ArgsError> {
     let mut fields = Fields::new(args, &["id"])?;
-    ::std::result::Result::Ok(MeOrdersRetrieveInput {
+    Ok(MeOrdersRetrieveInput {
         id: fields.required("id")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,6 +2,7 @@
 // Regenerate with: cargo xtask codegen
 
 //! One module per tool.
+
 pub mod categories_list;
 pub mod categories_retrieve;
 pub mod echo_query;

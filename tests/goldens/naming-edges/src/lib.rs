@@ -3,8 +3,7 @@
 
 //! The Naming Edges API as an MCP server: one tool per operation.
 //!
-//! `api` is generated from the spec; `runtime` is spec2mcp's fixed runtime.
+//! `api` is generated from the spec; the `spec2mcp-runtime` crate serves it.
 
 #[rustfmt::skip]
 pub mod api;
-pub mod runtime;

@@ -2,5 +2,5 @@
 // Regenerate with: cargo xtask codegen
 
 fn main() -> std::process::ExitCode {
-    naming_mcp::runtime::cli::main(&naming_mcp::api::API)
+    spec2mcp_runtime::cli::main(&naming_mcp::api::API)
 }

@@ -2,5 +2,5 @@
 // Regenerate with: cargo xtask codegen
 
 fn main() -> std::process::ExitCode {
-    petstore_mcp::runtime::cli::main(&petstore_mcp::api::API)
+    spec2mcp_runtime::cli::main(&petstore_mcp::api::API)
 }

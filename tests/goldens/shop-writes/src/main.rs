@@ -2,5 +2,5 @@
 // Regenerate with: cargo xtask codegen
 
 fn main() -> std::process::ExitCode {
-    shop_writes_mcp::runtime::cli::main(&shop_writes_mcp::api::API)
+    spec2mcp_runtime::cli::main(&shop_writes_mcp::api::API)
 }

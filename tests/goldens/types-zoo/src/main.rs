@@ -2,5 +2,5 @@
 // Regenerate with: cargo xtask codegen
 
 fn main() -> std::process::ExitCode {
-    zoo_mcp::runtime::cli::main(&zoo_mcp::api::API)
+    spec2mcp_runtime::cli::main(&zoo_mcp::api::API)
 }

@@ -2,23 +2,31 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
-use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
-use super::runtime::def::Method;
+
+use spec2mcp_runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode, Hints, Method};
+
 pub mod ops;
 pub mod types;
+
 /// Security schemes, each read from its own environment variable.
-pub static SECURITY_SCHEMES: [SecurityScheme; 0usize] = [];
+pub static SECURITY_SCHEMES: [SecurityScheme; 0] = [];
+
 /// One entry per tool, in the order `tools/list` reports them.
-pub static TOOLS: [ToolDef; 7usize] = [
+pub static TOOLS: [ToolDef; 7] = [
     ToolDef {
         name: "list_things",
         title: "List Things",
         description: "GET /a/",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/a/",
         tags: &[],
         input_schema: ops::list_things::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[],
         build: ops::list_things::build,
     },
@@ -27,10 +35,15 @@ pub static TOOLS: [ToolDef; 7usize] = [
         title: "List Things 2",
         description: "GET /b/",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/b/",
         tags: &[],
         input_schema: ops::list_things_2::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[],
         build: ops::list_things_2::build,
     },
@@ -39,10 +52,15 @@ pub static TOOLS: [ToolDef; 7usize] = [
         title: "Get C 2fa",
         description: "GET /c/{2fa}/",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/c/{2fa}/",
         tags: &[],
         input_schema: ops::get_c_2fa::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[],
         build: ops::get_c_2fa::build,
     },
@@ -51,10 +69,15 @@ pub static TOOLS: [ToolDef; 7usize] = [
         title: "This Is A Very Long Operation Identifier That Goes On 6884c5d3",
         description: "GET /d/",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/d/",
         tags: &[],
         input_schema: ops::this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[],
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3::build,
     },
@@ -63,10 +86,15 @@ pub static TOOLS: [ToolDef; 7usize] = [
         title: "This Is A Very Long Operation Identifier That Goes On 4ebf5e8b",
         description: "GET /e/",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/e/",
         tags: &[],
         input_schema: ops::this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[],
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b::build,
     },
@@ -75,10 +103,15 @@ pub static TOOLS: [ToolDef; 7usize] = [
         title: "Non-ASCII operationId",
         description: "Non-ASCII operationId",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/f/",
         tags: &[],
         input_schema: ops::unicode_operation::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[],
         build: ops::unicode_operation::build,
     },
@@ -87,14 +120,20 @@ pub static TOOLS: [ToolDef; 7usize] = [
         title: "Type",
         description: "GET /g/",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/g/",
         tags: &[],
         input_schema: ops::type_::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[],
         build: ops::type_::build,
     },
 ];
+
 /// Everything the runtime needs to serve this API.
 pub static API: ApiDef = ApiDef {
     name: "naming-mcp",
@@ -102,8 +141,8 @@ pub static API: ApiDef = ApiDef {
     title: "Naming Edges",
     generator: "spec2mcp 0.1.0",
     env_prefix: "NAMING_MCP",
-    default_base_url: ::std::option::Option::None,
-    server_path: ::std::option::Option::Some("/api/v3"),
+    default_base_url: None,
+    server_path: Some("/api/v3"),
     security_schemes: &SECURITY_SCHEMES,
     tools: &TOOLS,
     mode: ToolMode::Operations,

@@ -2,12 +2,16 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
-use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
-use super::runtime::def::{Method, SchemeKind};
+
+use spec2mcp_runtime::def::{
+    ApiDef, SecurityScheme, ToolDef, ToolMode, Hints, Method, SchemeKind,
+};
+
 pub mod ops;
 pub mod types;
+
 /// Security schemes, each read from its own environment variable.
-pub static SECURITY_SCHEMES: [SecurityScheme; 2usize] = [
+pub static SECURITY_SCHEMES: [SecurityScheme; 2] = [
     SecurityScheme {
         name: "api_key",
         env_var: "PETSTORE_MCP_API_KEY",
@@ -19,17 +23,23 @@ pub static SECURITY_SCHEMES: [SecurityScheme; 2usize] = [
         kind: SchemeKind::Basic,
     },
 ];
+
 /// One entry per tool, in the order `tools/list` reports them.
-pub static TOOLS: [ToolDef; 2usize] = [
+pub static TOOLS: [ToolDef; 2] = [
     ToolDef {
         name: "list_pets",
         title: "List all pets",
         description: "List all pets",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/pets",
         tags: &["pets"],
         input_schema: ops::list_pets::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::list_pets::OUTPUT_SCHEMA),
+        output_schema: Some(ops::list_pets::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
         build: ops::list_pets::build,
     },
@@ -38,14 +48,20 @@ pub static TOOLS: [ToolDef; 2usize] = [
         title: "Info for a specific pet",
         description: "Info for a specific pet",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/pets/{petId}",
         tags: &["pets"],
         input_schema: ops::get_pet::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::get_pet::OUTPUT_SCHEMA),
+        output_schema: Some(ops::get_pet::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
         build: ops::get_pet::build,
     },
 ];
+
 /// Everything the runtime needs to serve this API.
 pub static API: ApiDef = ApiDef {
     name: "petstore-mcp",
@@ -53,8 +69,8 @@ pub static API: ApiDef = ApiDef {
     title: "Petstore",
     generator: "spec2mcp 0.1.0",
     env_prefix: "PETSTORE_MCP",
-    default_base_url: ::std::option::Option::Some("http://petstore.example.com/v1"),
-    server_path: ::std::option::Option::None,
+    default_base_url: Some("http://petstore.example.com/v1"),
+    server_path: None,
     security_schemes: &SECURITY_SCHEMES,
     tools: &TOOLS,
     mode: ToolMode::Operations,

@@ -2,16 +2,11 @@
 // Regenerate with: cargo xtask codegen
 
 //! Types of the tool inputs, one per schema they use.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+
+use spec2mcp_runtime::serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(crate = "spec2mcp_runtime::serde")]
 pub enum ListPetsStatusItem {
     #[serde(rename = "available")]
     Available,

@@ -2,12 +2,16 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
-use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
-use super::runtime::def::{Method, SchemeKind};
+
+use spec2mcp_runtime::def::{
+    ApiDef, SecurityScheme, ToolDef, ToolMode, Hints, Method, SchemeKind,
+};
+
 pub mod ops;
 pub mod types;
+
 /// Security schemes, each read from its own environment variable.
-pub static SECURITY_SCHEMES: [SecurityScheme; 2usize] = [
+pub static SECURITY_SCHEMES: [SecurityScheme; 2] = [
     SecurityScheme {
         name: "cookieAuth",
         env_var: "SHOP_WRITES_MCP_COOKIE_AUTH",
@@ -19,17 +23,23 @@ pub static SECURITY_SCHEMES: [SecurityScheme; 2usize] = [
         kind: SchemeKind::ApiKeyHeader("Authorization"),
     },
 ];
+
 /// One entry per tool, in the order `tools/list` reports them.
-pub static TOOLS: [ToolDef; 16usize] = [
+pub static TOOLS: [ToolDef; 16] = [
     ToolDef {
         name: "categories_list",
         title: "Categories List",
         description: "Product categories.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/categories/",
         tags: &["categories"],
         input_schema: ops::categories_list::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::categories_list::OUTPUT_SCHEMA),
+        output_schema: Some(ops::categories_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::categories_list::build,
     },
@@ -38,12 +48,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Categories Retrieve",
         description: "Product categories.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/categories/{slug}/",
         tags: &["categories"],
         input_schema: ops::categories_retrieve::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(
-            ops::categories_retrieve::OUTPUT_SCHEMA,
-        ),
+        output_schema: Some(ops::categories_retrieve::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::categories_retrieve::build,
     },
@@ -52,10 +65,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Echo query parameters and the X-Request-Tag header",
         description: "Echo query parameters and the X-Request-Tag header\n\nEchoes how query parameters and a header arrived, for encoding tests.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/echo/",
         tags: &["echo"],
         input_schema: ops::echo_query::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::echo_query::OUTPUT_SCHEMA),
+        output_schema: Some(ops::echo_query::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::echo_query::build,
     },
@@ -64,10 +82,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Echo one path segment",
         description: "Echo one path segment\n\nEchoes a path segment, decoded and as received, for encoding tests.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/echo/{value}/",
         tags: &["echo"],
         input_schema: ops::echo_path::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::echo_path::OUTPUT_SCHEMA),
+        output_schema: Some(ops::echo_path::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::echo_path::build,
     },
@@ -76,10 +99,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Me Orders List",
         description: "The authenticated caller's own orders.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/me/orders/",
         tags: &["me"],
         input_schema: ops::me_orders_list::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::me_orders_list::OUTPUT_SCHEMA),
+        output_schema: Some(ops::me_orders_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::me_orders_list::build,
     },
@@ -88,12 +116,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Me Orders Retrieve",
         description: "The authenticated caller's own orders.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/me/orders/{id}/",
         tags: &["me"],
         input_schema: ops::me_orders_retrieve::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(
-            ops::me_orders_retrieve::OUTPUT_SCHEMA,
-        ),
+        output_schema: Some(ops::me_orders_retrieve::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::me_orders_retrieve::build,
     },
@@ -102,10 +133,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "List products",
         description: "List products\n\nPublished products (staff also see drafts).",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/products/",
         tags: &["products"],
         input_schema: ops::products_list::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::products_list::OUTPUT_SCHEMA),
+        output_schema: Some(ops::products_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::products_list::build,
     },
@@ -114,10 +150,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Products Create",
         description: "Products. Anyone can read published products; staff can write and see drafts.",
         method: Method::Post,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/api/products/",
         tags: &["products"],
         input_schema: ops::products_create::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::products_create::OUTPUT_SCHEMA),
+        output_schema: Some(ops::products_create::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_create::build,
     },
@@ -126,12 +167,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Get one product by its slug",
         description: "Get one product by its slug\n\nProducts. Anyone can read published products; staff can write and see drafts.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/products/{slug}/",
         tags: &["products"],
         input_schema: ops::products_retrieve::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(
-            ops::products_retrieve::OUTPUT_SCHEMA,
-        ),
+        output_schema: Some(ops::products_retrieve::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::products_retrieve::build,
     },
@@ -140,10 +184,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Products Update",
         description: "Products. Anyone can read published products; staff can write and see drafts.",
         method: Method::Put,
+        hints: Hints {
+            read_only: false,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/products/{slug}/",
         tags: &["products"],
         input_schema: ops::products_update::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::products_update::OUTPUT_SCHEMA),
+        output_schema: Some(ops::products_update::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_update::build,
     },
@@ -152,10 +201,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Products Destroy",
         description: "Products. Anyone can read published products; staff can write and see drafts.",
         method: Method::Delete,
+        hints: Hints {
+            read_only: false,
+            idempotent: true,
+            destructive: true,
+        },
         path: "/api/products/{slug}/",
         tags: &["products"],
         input_schema: ops::products_destroy::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_destroy::build,
     },
@@ -164,12 +218,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Products Partial Update",
         description: "Products. Anyone can read published products; staff can write and see drafts.",
         method: Method::Patch,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/api/products/{slug}/",
         tags: &["products"],
         input_schema: ops::products_partial_update::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(
-            ops::products_partial_update::OUTPUT_SCHEMA,
-        ),
+        output_schema: Some(ops::products_partial_update::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_partial_update::build,
     },
@@ -178,12 +235,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Publish a draft product",
         description: "Publish a draft product\n\nProducts. Anyone can read published products; staff can write and see drafts.",
         method: Method::Post,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/api/products/{slug}/publish/",
         tags: &["products"],
         input_schema: ops::products_publish_create::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(
-            ops::products_publish_create::OUTPUT_SCHEMA,
-        ),
+        output_schema: Some(ops::products_publish_create::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_publish_create::build,
     },
@@ -192,12 +252,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Reviews of a product",
         description: "Reviews of a product\n\nAll reviews of one published product, oldest first (a plain JSON array, not paginated).",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/products/{slug}/reviews/",
         tags: &["products"],
         input_schema: ops::products_reviews_list::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(
-            ops::products_reviews_list::OUTPUT_SCHEMA,
-        ),
+        output_schema: Some(ops::products_reviews_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::products_reviews_list::build,
     },
@@ -206,12 +269,15 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Review a product",
         description: "Review a product\n\nProducts. Anyone can read published products; staff can write and see drafts.",
         method: Method::Post,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/api/products/{slug}/reviews/",
         tags: &["products"],
         input_schema: ops::products_reviews_create::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(
-            ops::products_reviews_create::OUTPUT_SCHEMA,
-        ),
+        output_schema: Some(ops::products_reviews_create::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         build: ops::products_reviews_create::build,
     },
@@ -220,14 +286,20 @@ pub static TOOLS: [ToolDef; 16usize] = [
         title: "Sleep for a few seconds, then answer",
         description: "Sleep for a few seconds, then answer\n\nSleeps, for timeout tests.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/api/slow/",
         tags: &["slow"],
         input_schema: ops::slow::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::slow::OUTPUT_SCHEMA),
+        output_schema: Some(ops::slow::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         build: ops::slow::build,
     },
 ];
+
 /// Everything the runtime needs to serve this API.
 pub static API: ApiDef = ApiDef {
     name: "shop-writes-mcp",
@@ -235,8 +307,8 @@ pub static API: ApiDef = ApiDef {
     title: "Shop API",
     generator: "spec2mcp 0.1.0",
     env_prefix: "SHOP_WRITES_MCP",
-    default_base_url: ::std::option::Option::None,
-    server_path: ::std::option::Option::None,
+    default_base_url: None,
+    server_path: None,
     security_schemes: &SECURITY_SCHEMES,
     tools: &TOOLS,
     mode: ToolMode::Operations,

@@ -2,29 +2,39 @@
 // Regenerate with: cargo xtask codegen
 
 //! The API as static data: its tools, security schemes and defaults.
-use super::runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode};
-use super::runtime::def::{Method, SchemeKind};
+
+use spec2mcp_runtime::def::{
+    ApiDef, SecurityScheme, ToolDef, ToolMode, Hints, Method, SchemeKind,
+};
+
 pub mod ops;
 pub mod types;
+
 /// Security schemes, each read from its own environment variable.
-pub static SECURITY_SCHEMES: [SecurityScheme; 1usize] = [
+pub static SECURITY_SCHEMES: [SecurityScheme; 1] = [
     SecurityScheme {
         name: "bearerAuth",
         env_var: "ZOO_MCP_BEARER_AUTH",
         kind: SchemeKind::Bearer,
     },
 ];
+
 /// One entry per tool, in the order `tools/list` reports them.
-pub static TOOLS: [ToolDef; 10usize] = [
+pub static TOOLS: [ToolDef; 10] = [
     ToolDef {
         name: "get_animal",
         title: "Get one animal",
         description: "Get one animal\n\nLooks an animal up by id.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/animals/{animal_id}/",
         tags: &[],
         input_schema: ops::get_animal::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::Some(ops::get_animal::OUTPUT_SCHEMA),
+        output_schema: Some(ops::get_animal::OUTPUT_SCHEMA),
         security: &[&["bearerAuth"]],
         build: ops::get_animal::build,
     },
@@ -33,10 +43,15 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "Replace Animal",
         description: "PUT /animals/{animal_id}/",
         method: Method::Put,
+        hints: Hints {
+            read_only: false,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/animals/{animal_id}/",
         tags: &[],
         input_schema: ops::replace_animal::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::replace_animal::build,
     },
@@ -45,10 +60,15 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "List Animals",
         description: "GET /animals/",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/animals/",
         tags: &[],
         input_schema: ops::list_animals::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::list_animals::build,
     },
@@ -57,10 +77,15 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "Create an animal",
         description: "Create an animal",
         method: Method::Post,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/animals/",
         tags: &[],
         input_schema: ops::create_animal::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::create_animal::build,
     },
@@ -69,10 +94,15 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "Count Animals",
         description: "Repeats listAnimals' inline `filter` word for word, has an inline schema with a title, and uses a union that accepts any value twice.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/animals/count/",
         tags: &[],
         input_schema: ops::count_animals::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::count_animals::build,
     },
@@ -81,10 +111,15 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "Plant Tree",
         description: "POST /trees/",
         method: Method::Post,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/trees/",
         tags: &[],
         input_schema: ops::plant_tree::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::plant_tree::build,
     },
@@ -93,10 +128,15 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "Draw Shape",
         description: "POST /shapes/",
         method: Method::Post,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/shapes/",
         tags: &[],
         input_schema: ops::draw_shape::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::draw_shape::build,
     },
@@ -105,10 +145,15 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "Search Pets",
         description: "A parameter described with `content` instead of `schema`.",
         method: Method::Get,
+        hints: Hints {
+            read_only: true,
+            idempotent: true,
+            destructive: false,
+        },
         path: "/pets/search/",
         tags: &[],
         input_schema: ops::search_pets::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::search_pets::build,
     },
@@ -117,10 +162,15 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "Adopt Pet",
         description: "A discriminated union (drf-spectacular's PolymorphicProxySerializer writes these).",
         method: Method::Post,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/pets/adopt/",
         tags: &[],
         input_schema: ops::adopt_pet::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::adopt_pet::build,
     },
@@ -129,14 +179,20 @@ pub static TOOLS: [ToolDef; 10usize] = [
         title: "Post Anything",
         description: "POST /anything/",
         method: Method::Post,
+        hints: Hints {
+            read_only: false,
+            idempotent: false,
+            destructive: false,
+        },
         path: "/anything/",
         tags: &[],
         input_schema: ops::post_anything::INPUT_SCHEMA,
-        output_schema: ::std::option::Option::None,
+        output_schema: None,
         security: &[&["bearerAuth"]],
         build: ops::post_anything::build,
     },
 ];
+
 /// Everything the runtime needs to serve this API.
 pub static API: ApiDef = ApiDef {
     name: "zoo-mcp",
@@ -144,8 +200,8 @@ pub static API: ApiDef = ApiDef {
     title: "Types Zoo",
     generator: "spec2mcp 0.1.0",
     env_prefix: "ZOO_MCP",
-    default_base_url: ::std::option::Option::Some("https://zoo.example.com/v1"),
-    server_path: ::std::option::Option::None,
+    default_base_url: Some("https://zoo.example.com/v1"),
+    server_path: None,
     security_schemes: &SECURITY_SCHEMES,
     tools: &TOOLS,
     mode: ToolMode::Operations,

@@ -2,17 +2,20 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_c_2fa`: GET /c/{2fa}/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `get_c_2fa` tool (GET /c/{2fa}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct GetC2faInput {
-    pub n2fa: ::std::string::String,
-    pub type_: ::std::option::Option<::std::string::String>,
-    pub self_: ::std::option::Option<::std::string::String>,
-    pub query_2fa: ::std::option::Option<::std::string::String>,
+    pub n2fa: String,
+    pub type_: Option<String>,
+    pub self_: Option<String>,
+    pub query_2fa: Option<String>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -35,31 +38,30 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &GetC2faInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &GetC2faInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("2fa", &input.n2fa);
     req.query("type", &input.type_, QueryStyle::FormExploded);
     req.query("self", &input.self_, QueryStyle::FormExploded);
     req.query("2fa", &input.query_2fa, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<GetC2faInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<GetC2faInput, ArgsError> {
     let mut fields = Fields::new(args, &["2fa", "type", "self", "query_2fa"])?;
-    ::std::result::Result::Ok(GetC2faInput {
+    Ok(GetC2faInput {
         n2fa: fields.required("2fa")?,
         type_: fields.optional("type")?,
         self_: fields.optional("self")?,
         query_2fa: fields.optional("query_2fa")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

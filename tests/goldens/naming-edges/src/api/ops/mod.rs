@@ -2,6 +2,7 @@
 // Regenerate with: cargo xtask codegen
 
 //! One module per tool.
+
 pub mod list_things;
 pub mod list_things_2;
 pub mod get_c_2fa;

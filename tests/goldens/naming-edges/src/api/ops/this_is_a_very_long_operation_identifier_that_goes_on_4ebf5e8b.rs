@@ -2,39 +2,41 @@
 // Regenerate with: cargo xtask codegen
 
 //! `this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b`: GET /e/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b` tool (GET /e/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ThisIsAVeryLongOperationIdentifierThatGoesOn4ebf5e8bInput {}
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {},
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
 pub fn request(
     _input: &ThisIsAVeryLongOperationIdentifierThatGoesOn4ebf5e8bInput,
-) -> ::std::result::Result<Request, ArgsError> {
+) -> Result<Request, ArgsError> {
     let req = Request::default();
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
 pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<
-    ThisIsAVeryLongOperationIdentifierThatGoesOn4ebf5e8bInput,
-    ArgsError,
-> {
+    args: Map<String, Value>,
+) -> Result<ThisIsAVeryLongOperationIdentifierThatGoesOn4ebf5e8bInput, ArgsError> {
     let _fields = Fields::new(args, &[])?;
-    ::std::result::Result::Ok(ThisIsAVeryLongOperationIdentifierThatGoesOn4ebf5e8bInput {
+    Ok(ThisIsAVeryLongOperationIdentifierThatGoesOn4ebf5e8bInput {
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

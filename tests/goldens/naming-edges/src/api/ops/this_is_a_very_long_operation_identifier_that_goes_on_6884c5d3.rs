@@ -2,39 +2,41 @@
 // Regenerate with: cargo xtask codegen
 
 //! `this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3`: GET /d/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3` tool (GET /d/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ThisIsAVeryLongOperationIdentifierThatGoesOn6884c5d3Input {}
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {},
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
 pub fn request(
     _input: &ThisIsAVeryLongOperationIdentifierThatGoesOn6884c5d3Input,
-) -> ::std::result::Result<Request, ArgsError> {
+) -> Result<Request, ArgsError> {
     let req = Request::default();
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
 pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<
-    ThisIsAVeryLongOperationIdentifierThatGoesOn6884c5d3Input,
-    ArgsError,
-> {
+    args: Map<String, Value>,
+) -> Result<ThisIsAVeryLongOperationIdentifierThatGoesOn6884c5d3Input, ArgsError> {
     let _fields = Fields::new(args, &[])?;
-    ::std::result::Result::Ok(ThisIsAVeryLongOperationIdentifierThatGoesOn6884c5d3Input {
+    Ok(ThisIsAVeryLongOperationIdentifierThatGoesOn6884c5d3Input {
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,33 +2,36 @@
 // Regenerate with: cargo xtask codegen
 
 //! `type`: GET /g/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `type` tool (GET /g/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct TypeInput {}
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
   "properties": {},
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(_input: &TypeInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(_input: &TypeInput) -> Result<Request, ArgsError> {
     let req = Request::default();
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<TypeInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<TypeInput, ArgsError> {
     let _fields = Fields::new(args, &[])?;
-    ::std::result::Result::Ok(TypeInput {})
+    Ok(TypeInput {})
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

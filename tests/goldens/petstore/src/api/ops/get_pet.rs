@@ -2,14 +2,18 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_pet`: GET /pets/{petId}
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `get_pet` tool (GET /pets/{petId}).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct GetPetInput {
     /// The id of the pet to retrieve
-    pub pet_id: ::std::string::String,
+    pub pet_id: String,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -24,6 +28,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -54,25 +59,24 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &GetPetInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &GetPetInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("petId", &input.pet_id);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<GetPetInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<GetPetInput, ArgsError> {
     let mut fields = Fields::new(args, &["petId"])?;
-    ::std::result::Result::Ok(GetPetInput {
+    Ok(GetPetInput {
         pet_id: fields.required("petId")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,18 +2,20 @@
 // Regenerate with: cargo xtask codegen
 
 //! `list_pets`: GET /pets
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `list_pets` tool (GET /pets).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ListPetsInput {
     /// How many items to return at one time (max 100)
-    pub limit: ::std::option::Option<i32>,
-    pub status: ::std::option::Option<
-        ::std::vec::Vec<super::super::types::ListPetsStatusItem>,
-    >,
+    pub limit: Option<i32>,
+    pub status: Option<Vec<types::ListPetsStatusItem>>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -38,6 +40,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -82,27 +85,26 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &ListPetsInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &ListPetsInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.query("limit", &input.limit, QueryStyle::FormExploded);
     req.query("status", &input.status, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<ListPetsInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<ListPetsInput, ArgsError> {
     let mut fields = Fields::new(args, &["limit", "status"])?;
-    ::std::result::Result::Ok(ListPetsInput {
+    Ok(ListPetsInput {
         limit: fields.optional("limit")?,
         status: fields.optional("status")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,5 +2,6 @@
 // Regenerate with: cargo xtask codegen
 
 //! One module per tool.
+
 pub mod list_pets;
 pub mod get_pet;

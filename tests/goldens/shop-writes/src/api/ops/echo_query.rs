@@ -2,23 +2,26 @@
 // Regenerate with: cargo xtask codegen
 
 //! `echo_query`: GET /api/echo/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `echo_query` tool (GET /api/echo/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct EchoQueryInput {
     /// Echoed back as request_tag.
-    pub x_request_tag: ::std::option::Option<::std::string::String>,
+    pub x_request_tag: Option<String>,
     /// Comma-separated parameter (form, not exploded): kinds=a,b.
-    pub kinds: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub kinds: Option<Vec<String>>,
     /// Any integer.
-    pub n: ::std::option::Option<i64>,
+    pub n: Option<i64>,
     /// Any text.
-    pub q: ::std::option::Option<::std::string::String>,
+    pub q: Option<String>,
     /// Repeated parameter: tags=a&tags=b.
-    pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tags: Option<Vec<String>>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -52,6 +55,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -88,23 +92,23 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &EchoQueryInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &EchoQueryInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.header("X-Request-Tag", &input.x_request_tag);
     req.query("kinds", &input.kinds, QueryStyle::Form);
     req.query("n", &input.n, QueryStyle::FormExploded);
     req.query("q", &input.q, QueryStyle::FormExploded);
     req.query("tags", &input.tags, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<EchoQueryInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<EchoQueryInput, ArgsError> {
     let mut fields = Fields::new(args, &["X-Request-Tag", "kinds", "n", "q", "tags"])?;
-    ::std::result::Result::Ok(EchoQueryInput {
+    Ok(EchoQueryInput {
         x_request_tag: fields.optional("X-Request-Tag")?,
         kinds: fields.optional("kinds")?,
         n: fields.optional("n")?,
@@ -112,9 +116,8 @@ pub fn parse(
         tags: fields.optional("tags")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,31 +2,34 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_list`: GET /api/products/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `products_list` tool (GET /api/products/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ProductsListInput {
     /// Category slug.
-    pub category: ::std::option::Option<::std::string::String>,
+    pub category: Option<String>,
     /// Only products that are (or are not) in stock.
-    pub in_stock: ::std::option::Option<bool>,
+    pub in_stock: Option<bool>,
     /// Maximum price (inclusive).
-    pub max_price: ::std::option::Option<f64>,
+    pub max_price: Option<f64>,
     /// Minimum price (inclusive).
-    pub min_price: ::std::option::Option<f64>,
+    pub min_price: Option<f64>,
     /// Which field to use when ordering the results.
-    pub ordering: ::std::option::Option<::std::string::String>,
+    pub ordering: Option<String>,
     /// A page number within the paginated result set.
-    pub page: ::std::option::Option<i64>,
+    pub page: Option<i64>,
     /// Number of results to return per page.
-    pub page_size: ::std::option::Option<i64>,
+    pub page_size: Option<i64>,
     /// A search term.
-    pub search: ::std::option::Option<::std::string::String>,
+    pub search: Option<String>,
     /// Tag slug; repeat the parameter to match any of several tags.
-    pub tag: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tag: Option<Vec<String>>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -73,6 +76,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -177,8 +181,9 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &ProductsListInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &ProductsListInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.query("category", &input.category, QueryStyle::FormExploded);
     req.query("in_stock", &input.in_stock, QueryStyle::FormExploded);
@@ -189,13 +194,12 @@ pub fn request(input: &ProductsListInput) -> ::std::result::Result<Request, Args
     req.query("page_size", &input.page_size, QueryStyle::FormExploded);
     req.query("search", &input.search, QueryStyle::FormExploded);
     req.query("tag", &input.tag, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<ProductsListInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<ProductsListInput, ArgsError> {
     let mut fields = Fields::new(
         args,
         &[
@@ -210,7 +214,7 @@ pub fn parse(
             "tag",
         ],
     )?;
-    ::std::result::Result::Ok(ProductsListInput {
+    Ok(ProductsListInput {
         category: fields.optional("category")?,
         in_stock: fields.optional("in_stock")?,
         max_price: fields.optional("max_price")?,
@@ -222,9 +226,8 @@ pub fn parse(
         tag: fields.optional("tag")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,15 +2,20 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_partial_update`: PATCH /api/products/{slug}/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `products_partial_update` tool (PATCH /api/products/{slug}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ProductsPartialUpdateInput {
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// The request body.
-    pub body: ::std::option::Option<super::super::types::PatchedProductRequest>,
+    pub body: Option<types::PatchedProductRequest>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -64,6 +69,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -136,29 +142,26 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(
-    input: &ProductsPartialUpdateInput,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &ProductsPartialUpdateInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("slug", &input.slug);
     req.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<ProductsPartialUpdateInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<ProductsPartialUpdateInput, ArgsError> {
     let mut fields = Fields::new(args, &["slug", "body"])?;
-    ::std::result::Result::Ok(ProductsPartialUpdateInput {
+    Ok(ProductsPartialUpdateInput {
         slug: fields.required("slug")?,
         body: fields.optional("body")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,13 +2,17 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_publish_create`: POST /api/products/{slug}/publish/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `products_publish_create` tool (POST /api/products/{slug}/publish/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ProductsPublishCreateInput {
-    pub slug: ::std::string::String,
+    pub slug: String,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -22,6 +26,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -94,27 +99,24 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(
-    input: &ProductsPublishCreateInput,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &ProductsPublishCreateInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("slug", &input.slug);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<ProductsPublishCreateInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<ProductsPublishCreateInput, ArgsError> {
     let mut fields = Fields::new(args, &["slug"])?;
-    ::std::result::Result::Ok(ProductsPublishCreateInput {
+    Ok(ProductsPublishCreateInput {
         slug: fields.required("slug")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

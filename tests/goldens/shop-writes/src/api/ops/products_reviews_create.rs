@@ -2,15 +2,20 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_reviews_create`: POST /api/products/{slug}/reviews/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `products_reviews_create` tool (POST /api/products/{slug}/reviews/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ProductsReviewsCreateInput {
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// The request body.
-    pub body: super::super::types::ReviewRequest,
+    pub body: types::ReviewRequest,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -43,6 +48,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -79,29 +85,26 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(
-    input: &ProductsReviewsCreateInput,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &ProductsReviewsCreateInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("slug", &input.slug);
     req.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<ProductsReviewsCreateInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<ProductsReviewsCreateInput, ArgsError> {
     let mut fields = Fields::new(args, &["slug", "body"])?;
-    ::std::result::Result::Ok(ProductsReviewsCreateInput {
+    Ok(ProductsReviewsCreateInput {
         slug: fields.required("slug")?,
         body: fields.required("body")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,15 +2,20 @@
 // Regenerate with: cargo xtask codegen
 
 //! `products_update`: PUT /api/products/{slug}/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `products_update` tool (PUT /api/products/{slug}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ProductsUpdateInput {
-    pub slug: ::std::string::String,
+    pub slug: String,
     /// The request body.
-    pub body: super::super::types::ProductRequest,
+    pub body: types::ProductRequest,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -71,6 +76,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -143,29 +149,26 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(
-    input: &ProductsUpdateInput,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &ProductsUpdateInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("slug", &input.slug);
     req.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<ProductsUpdateInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<ProductsUpdateInput, ArgsError> {
     let mut fields = Fields::new(args, &["slug", "body"])?;
-    ::std::result::Result::Ok(ProductsUpdateInput {
+    Ok(ProductsUpdateInput {
         slug: fields.required("slug")?,
         body: fields.required("body")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

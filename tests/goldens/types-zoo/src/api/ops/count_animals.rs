@@ -2,20 +2,24 @@
 // Regenerate with: cargo xtask codegen
 
 //! `count_animals`: GET /animals/count/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `count_animals` tool (GET /animals/count/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct CountAnimalsInput {
-    pub filter: ::std::option::Option<super::super::types::ListAnimalsFilter>,
+    pub filter: Option<types::ListAnimalsFilter>,
     /// range_query_specs
-    pub born: ::std::option::Option<super::super::types::RangeQuerySpecs>,
+    pub born: Option<types::RangeQuerySpecs>,
     /// A union with a free-form member, so any value.
-    pub either: ::std::option::Option<::serde_json::Value>,
+    pub either: Option<Value>,
     /// A union with a free-form member, so any value.
-    pub or_else: ::std::option::Option<::serde_json::Value>,
+    pub or_else: Option<Value>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -71,31 +75,30 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &CountAnimalsInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &CountAnimalsInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.query("filter", &input.filter, QueryStyle::DeepObject);
     req.query("born", &input.born, QueryStyle::DeepObject);
     req.query("either", &input.either, QueryStyle::FormExploded);
     req.query("or_else", &input.or_else, QueryStyle::FormExploded);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<CountAnimalsInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<CountAnimalsInput, ArgsError> {
     let mut fields = Fields::new(args, &["filter", "born", "either", "or_else"])?;
-    ::std::result::Result::Ok(CountAnimalsInput {
+    Ok(CountAnimalsInput {
         filter: fields.optional("filter")?,
         born: fields.optional("born")?,
         either: fields.optional("either")?,
         or_else: fields.optional("or_else")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

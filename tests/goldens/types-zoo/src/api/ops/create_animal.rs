@@ -2,14 +2,19 @@
 // Regenerate with: cargo xtask codegen
 
 //! `create_animal`: POST /animals/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `create_animal` tool (POST /animals/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct CreateAnimalInput {
     /// The request body.
-    pub body: super::super::types::Animal,
+    pub body: types::Animal,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -109,25 +114,24 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &CreateAnimalInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &CreateAnimalInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<CreateAnimalInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<CreateAnimalInput, ArgsError> {
     let mut fields = Fields::new(args, &["body"])?;
-    ::std::result::Result::Ok(CreateAnimalInput {
+    Ok(CreateAnimalInput {
         body: fields.required("body")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

@@ -2,14 +2,19 @@
 // Regenerate with: cargo xtask codegen
 
 //! `draw_shape`: POST /shapes/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `draw_shape` tool (POST /shapes/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct DrawShapeInput {
     /// The request body.
-    pub body: super::super::types::DrawShapeBody,
+    pub body: types::DrawShapeBody,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -49,25 +54,24 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &DrawShapeInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &DrawShapeInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<DrawShapeInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<DrawShapeInput, ArgsError> {
     let mut fields = Fields::new(args, &["body"])?;
-    ::std::result::Result::Ok(DrawShapeInput {
+    Ok(DrawShapeInput {
         body: fields.required("body")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

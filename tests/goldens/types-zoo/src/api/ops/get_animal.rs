@@ -2,21 +2,25 @@
 // Regenerate with: cargo xtask codegen
 
 //! `get_animal`: GET /animals/{animal_id}/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `get_animal` tool (GET /animals/{animal_id}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct GetAnimalInput {
     pub animal_id: i64,
     /// Related objects to include.
-    pub expand: ::std::option::Option<::std::vec::Vec<super::super::types::ExpandEnum>>,
-    pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub x_trace: ::std::option::Option<::std::string::String>,
-    pub session: ::std::option::Option<::std::string::String>,
+    pub expand: Option<Vec<types::ExpandEnum>>,
+    pub fields: Option<Vec<String>>,
+    pub x_trace: Option<String>,
+    pub session: Option<String>,
     /// An inline schema titled like a component, met before it; the component keeps its name.
-    pub owned_by: ::std::option::Option<super::super::types::GetAnimalOwnedBy>,
+    pub owned_by: Option<types::GetAnimalOwnedBy>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -70,6 +74,7 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// The JSON Schema advertised for the structured result (relaxed: types only).
 pub const OUTPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -184,8 +189,9 @@ pub const OUTPUT_SCHEMA: &str = r#"{
     }
   }
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &GetAnimalInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &GetAnimalInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("animal_id", &input.animal_id);
     req.query("expand", &input.expand, QueryStyle::FormExploded);
@@ -193,18 +199,17 @@ pub fn request(input: &GetAnimalInput) -> ::std::result::Result<Request, ArgsErr
     req.header("X-Trace", &input.x_trace);
     req.cookie("session", &input.session);
     req.query("owned_by", &input.owned_by, QueryStyle::DeepObject);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<GetAnimalInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<GetAnimalInput, ArgsError> {
     let mut fields = Fields::new(
         args,
         &["animal_id", "expand", "fields", "X-Trace", "session", "owned_by"],
     )?;
-    ::std::result::Result::Ok(GetAnimalInput {
+    Ok(GetAnimalInput {
         animal_id: fields.required("animal_id")?,
         expand: fields.optional("expand")?,
         fields: fields.optional("fields")?,
@@ -213,9 +218,8 @@ pub fn parse(
         owned_by: fields.optional("owned_by")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

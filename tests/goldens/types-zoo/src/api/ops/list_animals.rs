@@ -2,17 +2,21 @@
 // Regenerate with: cargo xtask codegen
 
 //! `list_animals`: GET /animals/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `list_animals` tool (GET /animals/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ListAnimalsInput {
-    pub limit: ::std::option::Option<i32>,
-    pub weight_min: ::std::option::Option<f64>,
-    pub born_after: ::std::option::Option<::std::string::String>,
-    pub filter: ::std::option::Option<super::super::types::ListAnimalsFilter>,
+    pub limit: Option<i32>,
+    pub weight_min: Option<f64>,
+    pub born_after: Option<String>,
+    pub filter: Option<types::ListAnimalsFilter>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -48,34 +52,33 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &ListAnimalsInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &ListAnimalsInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.query("limit", &input.limit, QueryStyle::FormExploded);
     req.query("weight_min", &input.weight_min, QueryStyle::FormExploded);
     req.query("born_after", &input.born_after, QueryStyle::FormExploded);
     req.query("filter", &input.filter, QueryStyle::DeepObject);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<ListAnimalsInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<ListAnimalsInput, ArgsError> {
     let mut fields = Fields::new(
         args,
         &["limit", "weight_min", "born_after", "filter"],
     )?;
-    ::std::result::Result::Ok(ListAnimalsInput {
+    Ok(ListAnimalsInput {
         limit: fields.optional("limit")?,
         weight_min: fields.optional("weight_min")?,
         born_after: fields.optional("born_after")?,
         filter: fields.optional("filter")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

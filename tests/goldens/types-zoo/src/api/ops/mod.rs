@@ -2,6 +2,7 @@
 // Regenerate with: cargo xtask codegen
 
 //! One module per tool.
+
 pub mod get_animal;
 pub mod replace_animal;
 pub mod list_animals;

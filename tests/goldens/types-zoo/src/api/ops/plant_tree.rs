@@ -2,14 +2,19 @@
 // Regenerate with: cargo xtask codegen
 
 //! `plant_tree`: POST /trees/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `plant_tree` tool (POST /trees/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct PlantTreeInput {
     /// The request body.
-    pub body: ::std::option::Option<super::super::types::TreeNode>,
+    pub body: Option<types::TreeNode>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r##"{
   "type": "object",
@@ -62,25 +67,24 @@ pub const INPUT_SCHEMA: &str = r##"{
     }
   }
 }"##;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &PlantTreeInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &PlantTreeInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<PlantTreeInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<PlantTreeInput, ArgsError> {
     let mut fields = Fields::new(args, &["body"])?;
-    ::std::result::Result::Ok(PlantTreeInput {
+    Ok(PlantTreeInput {
         body: fields.optional("body")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

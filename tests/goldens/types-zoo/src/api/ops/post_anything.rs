@@ -2,14 +2,18 @@
 // Regenerate with: cargo xtask codegen
 
 //! `post_anything`: POST /anything/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `post_anything` tool (POST /anything/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct PostAnythingInput {
     /// The request body.
-    pub body: ::std::option::Option<::serde_json::Value>,
+    pub body: Option<Value>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -28,25 +32,24 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &PostAnythingInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &PostAnythingInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<PostAnythingInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<PostAnythingInput, ArgsError> {
     let mut fields = Fields::new(args, &["body"])?;
-    ::std::result::Result::Ok(PostAnythingInput {
+    Ok(PostAnythingInput {
         body: fields.optional("body")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

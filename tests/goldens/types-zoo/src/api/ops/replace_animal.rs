@@ -2,15 +2,20 @@
 // Regenerate with: cargo xtask codegen
 
 //! `replace_animal`: PUT /animals/{animal_id}/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::Request;
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `replace_animal` tool (PUT /animals/{animal_id}/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct ReplaceAnimalInput {
     pub animal_id: i64,
     /// The request body.
-    pub body: super::super::types::Animal,
+    pub body: types::Animal,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -115,27 +120,26 @@ pub const INPUT_SCHEMA: &str = r#"{
   ],
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &ReplaceAnimalInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &ReplaceAnimalInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.path("animal_id", &input.animal_id);
     req.json_body("application/json", &input.body)?;
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<ReplaceAnimalInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<ReplaceAnimalInput, ArgsError> {
     let mut fields = Fields::new(args, &["animal_id", "body"])?;
-    ::std::result::Result::Ok(ReplaceAnimalInput {
+    Ok(ReplaceAnimalInput {
         animal_id: fields.required("animal_id")?,
         body: fields.required("body")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }

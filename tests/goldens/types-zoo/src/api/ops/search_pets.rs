@@ -2,16 +2,19 @@
 // Regenerate with: cargo xtask codegen
 
 //! `search_pets`: GET /pets/search/
-use super::super::super::runtime::args::{ArgsError, Fields};
-use super::super::super::runtime::request::Request;
-use super::super::super::runtime::request::QueryStyle;
-use super::super::super::runtime::request::JsonText;
+
+use super::super::types;
+use spec2mcp_runtime::args::{ArgsError, Fields};
+use spec2mcp_runtime::request::{Request, JsonText, QueryStyle};
+use spec2mcp_runtime::serde_json::{Map, Value};
+
 /// Arguments of the `search_pets` tool (GET /pets/search/).
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct SearchPetsInput {
-    pub where_: ::std::option::Option<super::super::types::SearchPetsWhere>,
-    pub x_trace_note: ::std::option::Option<::std::string::String>,
+    pub where_: Option<types::SearchPetsWhere>,
+    pub x_trace_note: Option<String>,
 }
+
 /// The JSON Schema advertised for the arguments.
 pub const INPUT_SCHEMA: &str = r#"{
   "type": "object",
@@ -34,27 +37,26 @@ pub const INPUT_SCHEMA: &str = r#"{
   },
   "additionalProperties": false
 }"#;
+
 /// Lays a typed input out as the upstream request.
-pub fn request(input: &SearchPetsInput) -> ::std::result::Result<Request, ArgsError> {
+pub fn request(input: &SearchPetsInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.query("where", &JsonText(&input.where_), QueryStyle::FormExploded);
     req.header("X-Trace-Note", &input.x_trace_note);
-    ::std::result::Result::Ok(req)
+    Ok(req)
 }
+
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
-pub fn parse(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<SearchPetsInput, ArgsError> {
+pub fn parse(args: Map<String, Value>) -> Result<SearchPetsInput, ArgsError> {
     let mut fields = Fields::new(args, &["where", "X-Trace-Note"])?;
-    ::std::result::Result::Ok(SearchPetsInput {
+    Ok(SearchPetsInput {
         where_: fields.optional("where")?,
         x_trace_note: fields.optional("X-Trace-Note")?,
     })
 }
+
 /// Parses the tool arguments into the input struct, then builds the request.
-pub fn build(
-    args: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-) -> ::std::result::Result<Request, ArgsError> {
+pub fn build(args: Map<String, Value>) -> Result<Request, ArgsError> {
     request(&parse(args)?)
 }
