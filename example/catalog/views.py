@@ -147,7 +147,18 @@ class EchoQueryView(APIView):
                 explode=False,
                 description="Comma-separated parameter (form, not exploded): kinds=a,b.",
             ),
-            OpenApiParameter("n", OpenApiTypes.INT, OpenApiParameter.QUERY, description="Any integer."),
+            OpenApiParameter(
+                "n",
+                {"type": "integer", "minimum": -100, "maximum": 100},
+                OpenApiParameter.QUERY,
+                description="An integer from -100 to 100.",
+            ),
+            OpenApiParameter(
+                "code",
+                {"type": "string", "pattern": "^[A-Z]{3}$"},
+                OpenApiParameter.QUERY,
+                description="Three capital letters.",
+            ),
             OpenApiParameter(
                 "X-Request-Tag", OpenApiTypes.STR, OpenApiParameter.HEADER, description="Echoed back as request_tag."
             ),

@@ -12,6 +12,7 @@
 pub mod args;
 pub mod auth;
 pub mod caller;
+pub mod check;
 pub mod cli;
 pub mod def;
 pub mod dynamic;

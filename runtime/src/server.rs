@@ -355,7 +355,9 @@ impl McpServer {
         caller: &Caller,
     ) -> CallToolResult {
         let def = &self.api().tools[index];
-        match (def.build)(args) {
+        // What the advertised schema states is enforced before the typed parse and the request.
+        let checked = crate::check::check(&args, &self.inner.tools[index].input_schema);
+        match checked.and_then(|()| (def.build)(args)) {
             Ok(req) => self.inner.executor.call(def, req, caller).await,
             Err(err) => {
                 tracing::info!(tool = def.name, field = %err.field, "rejected arguments");

@@ -18,6 +18,10 @@ BAD_ARGUMENTS = [
     pytest.param("products_retrieve", {}, "slug", id="missing-required"),
     pytest.param("slow", {}, "seconds", id="missing-required-query"),
     pytest.param("products_list", {"category": "books", "bogus_field": 1}, "bogus_field", id="unknown-field"),
+    # What the advertised schema states is enforced before sending, naming the field.
+    pytest.param("echo_query", {"n": 500}, "`n`: 500 is above the maximum of 100", id="above-maximum"),
+    pytest.param("echo_query", {"n": -101}, "`n`: -101 is below the minimum of -100", id="below-minimum"),
+    pytest.param("echo_query", {"code": "usd"}, "`code`: \"usd\" does not match the pattern ^[A-Z]{3}$", id="pattern"),
 ]
 
 

@@ -23,6 +23,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "args.rs",
     "auth.rs",
     "caller.rs",
+    "check.rs",
     "cli.rs",
     "def.rs",
     "dynamic.rs",

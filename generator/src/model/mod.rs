@@ -1,11 +1,16 @@
 //! Stage 3: the model of the API — tools, their arguments and types, security — built from the
 //! resolved spec. Nothing is emitted straight from the spec; the emitter reads only this.
 
+mod args;
+mod body;
 mod build;
 pub mod naming;
-mod schema_json;
+mod output;
+mod passes;
+mod problem;
+pub mod schema;
 mod security;
-mod types;
+mod servers;
 
 pub use build::build;
 

@@ -8,7 +8,12 @@
 use std::collections::HashSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+use super::Settings;
+use crate::diag::{join_pointer, Diagnostic};
+use crate::resolve::Operation;
 
 /// Rust keywords (2021 edition, strict and reserved) plus names that cannot be raw identifiers.
 const KEYWORDS: &[&str] = &[
@@ -77,6 +82,58 @@ pub fn tool_name(raw: &str, max_len: usize) -> String {
         snake
     };
     shorten(&snake, raw, max_len)
+}
+
+/// The tool name of an operation: the config's `rename` entry for its operationId (or for its
+/// generated name), else the generated name made unique among `taken`.
+pub fn operation_tool_name(
+    op: &Operation<'_>,
+    settings: &Settings,
+    taken: &mut HashSet<String>,
+) -> Result<String, Diagnostic> {
+    let id = op
+        .op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty());
+    let raw = match id {
+        Some(id) => id.to_owned(),
+        None => method_path_name(op.method, &op.path),
+    };
+    let generated = tool_name(&raw, settings.max_tool_name_len);
+    let renamed = id
+        .and_then(|id| settings.rename.get(id))
+        .or_else(|| settings.rename.get(&generated));
+    if let Some(new) = renamed {
+        let valid = !new.is_empty()
+            && new.len() <= settings.max_tool_name_len
+            && new
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !valid {
+            return Err(Diagnostic::error(
+                join_pointer(&op.pointer, "operationId"),
+                format!(
+                    "the config renames this operation to `{new}`, which is not a valid tool name"
+                ),
+            )
+            .with_fix(format!(
+                "use only a-z, 0-9 and _ and at most {} characters",
+                settings.max_tool_name_len
+            )));
+        }
+        if !taken.insert(new.clone()) {
+            return Err(Diagnostic::error(
+                join_pointer(&op.pointer, "operationId"),
+                format!(
+                    "the config renames this operation to `{new}`, which another tool already has"
+                ),
+            )
+            .with_fix("choose a different name in [rename]"));
+        }
+        return Ok(new.clone());
+    }
+    Ok(unique(generated, taken, settings.max_tool_name_len))
 }
 
 /// Cuts `name` to `max_len` with an 8-hex-digit hash of `raw`, so two long names that share a

@@ -24,6 +24,7 @@ pub const INPUT_SCHEMA: &str = r#"{
       "type": "integer",
       "format": "int32",
       "maximum": 100,
+      "minimum": -2147483648,
       "description": "How many items to return at one time (max 100)"
     },
     "status": {

@@ -12,9 +12,11 @@ use spec2mcp_runtime::serde_json::{Map, Value};
 pub struct EchoQueryInput {
     /// Echoed back as request_tag.
     pub x_request_tag: Option<String>,
+    /// Three capital letters.
+    pub code: Option<String>,
     /// Comma-separated parameter (form, not exploded): kinds=a,b.
     pub kinds: Option<Vec<String>>,
-    /// Any integer.
+    /// An integer from -100 to 100.
     pub n: Option<i64>,
     /// Any text.
     pub q: Option<String>,
@@ -30,6 +32,11 @@ pub const INPUT_SCHEMA: &str = r#"{
       "type": "string",
       "description": "Echoed back as request_tag."
     },
+    "code": {
+      "type": "string",
+      "pattern": "^[A-Z]{3}$",
+      "description": "Three capital letters."
+    },
     "kinds": {
       "type": "array",
       "items": {
@@ -39,7 +46,9 @@ pub const INPUT_SCHEMA: &str = r#"{
     },
     "n": {
       "type": "integer",
-      "description": "Any integer."
+      "minimum": -100,
+      "maximum": 100,
+      "description": "An integer from -100 to 100."
     },
     "q": {
       "type": "string",
@@ -97,6 +106,7 @@ pub const OUTPUT_SCHEMA: &str = r#"{
 pub fn request(input: &EchoQueryInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.header("X-Request-Tag", &input.x_request_tag);
+    req.query("code", &input.code, QueryStyle::FormExploded);
     req.query("kinds", &input.kinds, QueryStyle::Form);
     req.query("n", &input.n, QueryStyle::FormExploded);
     req.query("q", &input.q, QueryStyle::FormExploded);
@@ -107,9 +117,13 @@ pub fn request(input: &EchoQueryInput) -> Result<Request, ArgsError> {
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
 pub fn parse(args: Map<String, Value>) -> Result<EchoQueryInput, ArgsError> {
-    let mut fields = Fields::new(args, &["X-Request-Tag", "kinds", "n", "q", "tags"])?;
+    let mut fields = Fields::new(
+        args,
+        &["X-Request-Tag", "code", "kinds", "n", "q", "tags"],
+    )?;
     Ok(EchoQueryInput {
         x_request_tag: fields.optional("X-Request-Tag")?,
+        code: fields.optional("code")?,
         kinds: fields.optional("kinds")?,
         n: fields.optional("n")?,
         q: fields.optional("q")?,

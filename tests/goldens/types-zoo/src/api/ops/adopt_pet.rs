@@ -25,7 +25,11 @@ pub const INPUT_SCHEMA: &str = r#"{
           "type": "object",
           "properties": {
             "pet_type": {
-              "type": "string"
+              "type": "string",
+              "enum": [
+                "cat",
+                "kitten"
+              ]
             },
             "indoor": {
               "type": "boolean"
@@ -61,8 +65,17 @@ pub const INPUT_SCHEMA: &str = r#"{
           "properties": {
             "scales": {
               "type": "integer"
+            },
+            "pet_type": {
+              "type": "string",
+              "enum": [
+                "Lizard"
+              ]
             }
           },
+          "required": [
+            "pet_type"
+          ],
           "additionalProperties": false
         }
       ],
