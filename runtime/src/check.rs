@@ -28,6 +28,16 @@ pub fn check(args: &Map<String, Value>, schema: &Schema) -> Result<(), ArgsError
     })
 }
 
+/// `Ok` when `value` fits `schema`, a part of the input schema `root` (whose `$defs` a `$ref`
+/// may name); else where it does not, and why.
+pub fn check_value_against(value: &Value, schema: &Value, root: &Schema) -> Result<(), ArgsError> {
+    let mut path = Vec::new();
+    check_value(value, schema, root, &mut path, 0).map_err(|why| ArgsError {
+        field: render(&why.at),
+        message: why.message,
+    })
+}
+
 /// One step into a value.
 #[derive(Debug, Clone)]
 enum Step {

@@ -33,11 +33,17 @@ struct Row {
     millis: f64,
     /// What was generated, for the 3.0/3.1 comparison.
     files: Vec<File>,
+    /// The agreement check (schema-accepted argument objects, disagreements), once it ran.
+    agreement: Option<(usize, usize)>,
 }
 
 impl Row {
     fn passed(&self) -> bool {
-        self.generated.is_ok() && self.compile_error.is_none()
+        self.generated.is_ok()
+            && self.compile_error.is_none()
+            && self
+                .agreement
+                .is_some_and(|(_, disagreements)| disagreements == 0)
     }
 }
 
@@ -110,10 +116,16 @@ fn run_set(set: &Set, base: &Path) -> Result<Vec<Row>, String> {
         .iter()
         .map(|s| generate_one(s, &crates, &runtime))
         .collect();
-    let members: Vec<String> = rows
+    let generated: Vec<&str> = rows
         .iter()
         .filter(|r| r.generated.is_ok())
-        .map(|r| format!("\"{}\"", r.name))
+        .map(|r| r.name.as_str())
+        .collect();
+    write_harness(&crates, &root.join("tests/agreement"), &generated)?;
+    let members: Vec<String> = generated
+        .iter()
+        .map(|name| format!("\"{name}\""))
+        .chain(["\"agreement-harness\"".to_owned()])
         .collect();
     std::fs::write(
         crates.join("Cargo.toml"),
@@ -125,28 +137,81 @@ fn run_set(set: &Set, base: &Path) -> Result<Vec<Row>, String> {
     .map_err(|e| e.to_string())?;
     // Same dependency versions as the repository's own build.
     std::fs::copy(root.join("Cargo.lock"), crates.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    eprintln!("$ cargo check --workspace ({} crates)", members.len());
-    let check = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(&crates)
-        .env("CARGO_TARGET_DIR", base.join("target"))
-        .env("CARGO_TERM_COLOR", "never")
+    // Built, not only checked: the agreement harness runs every crate's parsers.
+    eprintln!("$ cargo build --workspace ({} crates)", generated.len());
+    let cargo = || {
+        let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cmd.current_dir(&crates)
+            .env("CARGO_TARGET_DIR", base.join("target"))
+            .env("CARGO_TERM_COLOR", "never");
+        cmd
+    };
+    let build = cargo()
         .args([
-            "check",
+            "build",
             "--workspace",
             "--keep-going",
             "--message-format",
             "short",
         ])
         .output()
-        .map_err(|e| format!("cannot run cargo check: {e}"))?;
-    let stderr = String::from_utf8_lossy(&check.stderr);
+        .map_err(|e| format!("cannot run cargo build: {e}"))?;
+    let stderr = String::from_utf8_lossy(&build.stderr);
     for row in rows.iter_mut().filter(|r| r.generated.is_ok()) {
         row.compile_error = first_problem(&stderr, &row.name);
     }
-    if !check.status.success() {
+    if !build.status.success() {
         eprintln!("{stderr}");
+        return Ok(rows);
+    }
+    eprintln!("$ agreement-harness");
+    let harness = Command::new(base.join("target/debug/agreement-harness"))
+        .output()
+        .map_err(|e| format!("cannot run the agreement harness: {e}"))?;
+    let report = String::from_utf8_lossy(&harness.stdout);
+    eprint!("{report}");
+    for row in &mut rows {
+        row.agreement = agreement_of(&report, &row.name);
     }
     Ok(rows)
+}
+
+/// A binary crate beside the generated ones that runs the agreement check over all of them.
+fn write_harness(crates: &Path, agreement: &Path, names: &[&str]) -> Result<(), String> {
+    let dir = crates.join("agreement-harness");
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let mut manifest = format!(
+        "[package]\nname = \"agreement-harness\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nspec2mcp-agreement = {{ path = {:?} }}\n",
+        agreement.display().to_string()
+    );
+    let mut apis = String::new();
+    for name in names {
+        manifest.push_str(&format!("{name} = {{ path = \"../{name}\" }}\n"));
+        apis.push_str(&format!(
+            "        ({name:?}, &{}::api::API),\n",
+            name.replace('-', "_")
+        ));
+    }
+    let main = format!(
+        "//! Runs the agreement check over every crate of this corpus set.\n\nfn main() -> std::process::ExitCode {{\n    let apis: &[(&str, &spec2mcp_agreement::ApiDef)] = &[\n{apis}    ];\n    if spec2mcp_agreement::run(apis) {{\n        std::process::ExitCode::SUCCESS\n    }} else {{\n        std::process::ExitCode::FAILURE\n    }}\n}}\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())
+}
+
+/// `(accepted, disagreements)` from the harness's line for `name`.
+fn agreement_of(report: &str, name: &str) -> Option<(usize, usize)> {
+    let line = report
+        .lines()
+        .find(|l| l.starts_with(&format!("{name}: ")))?;
+    let number_before = |word: &str| -> Option<usize> {
+        let at = line.find(word)?;
+        line[..at].split_whitespace().last()?.parse().ok()
+    };
+    Some((
+        number_before(" accepted")?,
+        number_before(" disagreements")?,
+    ))
 }
 
 /// The first error (or warning) cargo printed for the crate at `<name>/…`, if any.
@@ -191,6 +256,7 @@ fn generate_one(spec: &Spec, crates: &Path, runtime: &Path) -> Row {
         compile_error: None,
         millis,
         files: Vec::new(),
+        agreement: None,
     };
     match result {
         Ok(Ok(generated)) => {
@@ -222,7 +288,7 @@ fn generate_one(spec: &Spec, crates: &Path, runtime: &Path) -> Row {
 
 fn render(set: &Set, rows: &[Row], seconds: f64) -> String {
     let mut out = format!(
-        "### {}\n\n{}\n\n| spec | operations | tools | skipped | generated | compiles | generate ms |\n|---|---|---|---|---|---|---|\n",
+        "### {}\n\n{}\n\n| spec | operations | tools | skipped | generated | compiles | agreement | generate ms |\n|---|---|---|---|---|---|---|---|\n",
         set.id, set.title
     );
     for r in rows {
@@ -240,17 +306,24 @@ fn render(set: &Set, rows: &[Row], seconds: f64) -> String {
             (Ok(()), None) => "yes".to_owned(),
             (Ok(()), Some(e)) => format!("no: {}", escape(e)),
         };
+        let agreement = match r.agreement {
+            None => "—".to_owned(),
+            Some((accepted, 0)) => format!("holds ({accepted} objects)"),
+            Some((accepted, disagreements)) => {
+                format!("NO: {disagreements} of {accepted} objects")
+            }
+        };
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {:.1} |\n",
-            r.name, r.operations, r.tools, skipped, generated, compiles, r.millis
+            "| {} | {} | {} | {} | {} | {} | {} | {:.1} |\n",
+            r.name, r.operations, r.tools, skipped, generated, compiles, agreement, r.millis
         ));
     }
     let ops: usize = rows.iter().map(|r| r.operations).sum();
     let tools: usize = rows.iter().map(|r| r.tools).sum();
     let passed = rows.iter().filter(|r| r.passed()).count();
     out.push_str(&format!(
-        "| **{} specs** | **{ops}** | **{tools}** | | | **{passed}/{}** | |\n\n\
-         {passed} of {} passed ({:.1}%); generating and checking the set took {seconds:.0} s.\n\n",
+        "| **{} specs** | **{ops}** | **{tools}** | | | | **{passed}/{}** | |\n\n\
+         {passed} of {} passed ({:.1}%); generating, building and checking the set took {seconds:.0} s.\n\n",
         rows.len(),
         rows.len(),
         rows.len(),
