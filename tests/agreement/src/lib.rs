@@ -139,6 +139,10 @@ fn near_misses(object: &Value, schema: &Map<String, Value>) -> Vec<Value> {
     misses
 }
 
+/// Picks a field's value (or leaves it out) when building an object: field index, the values
+/// made for it, whether it is required.
+type Pick<'p> = &'p dyn Fn(usize, &[Value], bool) -> Option<Value>;
+
 /// Makes values from a schema.
 struct Maker<'s> {
     root: &'s Map<String, Value>,
@@ -232,7 +236,7 @@ impl Maker<'_> {
             }
             fields.push((name, values, is_required));
         }
-        let build = |pick: &dyn Fn(usize, &[Value], bool) -> Option<Value>| {
+        let build = |pick: Pick<'_>| {
             let mut object = Map::new();
             for (i, (name, values, is_required)) in fields.iter().enumerate() {
                 if let Some(value) = pick(i, values, *is_required) {
