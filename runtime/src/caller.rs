@@ -99,9 +99,9 @@ fn parse_traceparent(value: &str) -> Option<String> {
     }
 }
 
-/// Random enough for trace ids, without a random-number dependency: every `RandomState` is
-/// seeded from the OS.
-fn random_u64() -> u64 {
+/// Random enough for trace ids and retry jitter, without a random-number dependency: every
+/// `RandomState` is seeded from the OS.
+pub fn random_u64() -> u64 {
     let mut hasher = RandomState::new().build_hasher();
     hasher.write_u64(
         std::time::SystemTime::now()

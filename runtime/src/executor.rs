@@ -33,9 +33,10 @@ pub struct UpstreamConfig {
 }
 
 /// Why an [`Executor`] could not be built.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum SetupError {
     /// The base URL does not parse, or is not an `http`/`https` URL paths can be appended to.
+    #[error("the upstream base URL {url:?} cannot be used: {reason}")]
     BaseUrl {
         /// The base URL as configured.
         url: String,
@@ -43,18 +44,6 @@ pub enum SetupError {
         reason: String,
     },
 }
-
-impl std::fmt::Display for SetupError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SetupError::BaseUrl { url, reason } => {
-                write!(f, "the upstream base URL {url:?} cannot be used: {reason}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SetupError {}
 
 /// Sends requests for every tool of one API.
 #[derive(Debug)]
@@ -415,19 +404,30 @@ fn parse_base_url(text: &str) -> Result<reqwest::Url, SetupError> {
     Ok(url)
 }
 
-/// 200 ms, 400 ms, 800 ms, … capped at 5 s.
+/// 200 ms, 400 ms, 800 ms, … capped at 5 s, each with up to half of it taken off at random, so
+/// clients that failed together do not all come back together.
 fn backoff(attempt: u32) -> Duration {
-    Duration::from_millis((200u64 << attempt.saturating_sub(1).min(5)).min(5000))
+    let full = (200u64 << attempt.saturating_sub(1).min(5)).min(5000);
+    let jitter = crate::caller::random_u64() % (full / 2 + 1);
+    Duration::from_millis(full - jitter)
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is not waited for).
+/// `Retry-After` as seconds or as an HTTP date (RFC 9110 §10.2.3); a date in the past is now.
 fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
     let text = resp
         .headers()
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
-        .ok()?;
-    text.trim().parse::<u64>().ok().map(Duration::from_secs)
+        .ok()?
+        .trim();
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(text).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A header ready to send. Credentials are marked sensitive, so the HTTP stack never logs them.
@@ -452,33 +452,27 @@ fn header(
 /// `application/x-www-form-urlencoded` of a flat object: arrays repeat the key, nested objects
 /// are sent as JSON text, nulls are left out.
 fn form_encode(value: &serde_json::Value) -> String {
-    // The URL crate's query serializer is the form-urlencoded serializer.
-    let Ok(mut scratch) = reqwest::Url::parse("http://form.invalid/") else {
-        return String::new();
-    };
-    {
-        let mut pairs = scratch.query_pairs_mut();
-        if let serde_json::Value::Object(map) = value {
-            for (key, item) in map {
-                let items = match item {
-                    serde_json::Value::Array(items) => items.iter().collect(),
-                    other => vec![other],
-                };
-                for item in items {
-                    match item {
-                        serde_json::Value::Null => {}
-                        serde_json::Value::String(s) => {
-                            pairs.append_pair(key, s);
-                        }
-                        other => {
-                            pairs.append_pair(key, &other.to_string());
-                        }
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    if let serde_json::Value::Object(map) = value {
+        for (key, item) in map {
+            let items = match item {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for item in items {
+                match item {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(s) => {
+                        form.append_pair(key, s);
+                    }
+                    other => {
+                        form.append_pair(key, &other.to_string());
                     }
                 }
             }
         }
     }
-    scratch.query().unwrap_or_default().to_owned()
+    form.finish()
 }
 
 /// The one HTTP client of the server: every tool's requests share its connection pool.
@@ -629,9 +623,14 @@ mod tests {
     }
 
     #[test]
-    fn backoff_grows_and_is_capped() {
-        assert_eq!(backoff(1), Duration::from_millis(200));
-        assert_eq!(backoff(2), Duration::from_millis(400));
-        assert_eq!(backoff(30), Duration::from_millis(5000));
+    fn backoff_grows_is_capped_and_jittered() {
+        for _ in 0..50 {
+            let first = backoff(1).as_millis();
+            assert!((100..=200).contains(&first), "{first}");
+            let second = backoff(2).as_millis();
+            assert!((200..=400).contains(&second), "{second}");
+            let late = backoff(30).as_millis();
+            assert!((2500..=5000).contains(&late), "{late}");
+        }
     }
 }

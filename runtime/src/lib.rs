@@ -17,6 +17,7 @@ pub mod cli;
 pub mod def;
 pub mod dynamic;
 pub mod executor;
+pub mod http;
 pub mod options;
 pub mod outcome;
 pub mod request;

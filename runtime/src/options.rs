@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 
 use crate::caller::ForwardRule;
-use crate::def::ApiDef;
+use crate::def::{ApiDef, ToolMode};
 
 /// Transports the server can speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,15 +18,6 @@ pub enum Transport {
     Stdio,
     /// Streamable HTTP at `/mcp`.
     Http,
-}
-
-/// `--mode`: how operations are offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// One tool per operation.
-    Operations,
-    /// `search_operations`, `describe_operation` and `call_operation`.
-    Dynamic,
 }
 
 /// Command-line options shared by every generated server.
@@ -55,7 +46,7 @@ pub struct Options {
     /// Largest MCP HTTP request body accepted, in bytes.
     pub max_request_bytes: usize,
     /// Overrides the generated mode.
-    pub mode: Option<Mode>,
+    pub mode: Option<ToolMode>,
 }
 
 impl Default for Options {
@@ -89,9 +80,10 @@ pub enum Parsed {
 }
 
 /// A command line that cannot be used, with the flag it is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OptionsError {
     /// A flag that does not exist; `suggestion` is the closest known one.
+    #[error("unexpected argument `{given}`{}", suggestion.map(|name| format!("; did you mean `--{name}`?")).unwrap_or_default())]
     Unknown {
         /// The argument as given.
         given: String,
@@ -99,8 +91,10 @@ pub enum OptionsError {
         suggestion: Option<&'static str>,
     },
     /// A flag given without its value.
+    #[error("`--{0}` needs a value")]
     MissingValue(&'static str),
     /// A value the flag cannot take.
+    #[error("invalid value `{value}` for `--{flag}`: {expected}")]
     Invalid {
         /// The flag.
         flag: &'static str,
@@ -110,10 +104,13 @@ pub enum OptionsError {
         expected: String,
     },
     /// A flag that takes no value was given one (`--help=x`).
+    #[error("`--{0}` takes no value")]
     UnexpectedValue(&'static str),
     /// A single-valued flag given twice.
+    #[error("`--{0}` was given more than once")]
     Repeated(&'static str),
     /// An argument that is not valid Unicode, shown lossily.
+    #[error("argument `{0}` is not valid Unicode")]
     NotUnicode(String),
 }
 
@@ -123,35 +120,6 @@ impl OptionsError {
         OptionsError::NotUnicode(arg.to_string_lossy().into_owned())
     }
 }
-
-impl std::fmt::Display for OptionsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OptionsError::Unknown { given, suggestion } => {
-                write!(f, "unexpected argument `{given}`")?;
-                if let Some(name) = suggestion {
-                    write!(f, "; did you mean `--{name}`?")?;
-                }
-                Ok(())
-            }
-            OptionsError::MissingValue(flag) => write!(f, "`--{flag}` needs a value"),
-            OptionsError::Invalid {
-                flag,
-                value,
-                expected,
-            } => write!(f, "invalid value `{value}` for `--{flag}`: {expected}"),
-            OptionsError::UnexpectedValue(flag) => write!(f, "`--{flag}` takes no value"),
-            OptionsError::Repeated(flag) => {
-                write!(f, "`--{flag}` was given more than once")
-            }
-            OptionsError::NotUnicode(arg) => {
-                write!(f, "argument `{arg}` is not valid Unicode")
-            }
-        }
-    }
-}
-
-impl std::error::Error for OptionsError {}
 
 /// The flags, so that storing a value is an exhaustive `match`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,8 +350,8 @@ fn apply(options: &mut Options, spelling: &Spelling, value: String) -> Result<()
         }
         Flag::Mode => {
             options.mode = Some(match value.as_str() {
-                "operations" => Mode::Operations,
-                "dynamic" => Mode::Dynamic,
+                "operations" => ToolMode::Operations,
+                "dynamic" => ToolMode::Dynamic,
                 _ => return Err(invalid("expected `operations` or `dynamic`")),
             })
         }
@@ -471,7 +439,7 @@ mod tests {
         assert_eq!(options.require_bearer_env.as_deref(), Some("TOKEN"));
         assert_eq!(options.retries, 0);
         assert_eq!(options.max_request_bytes, 20);
-        assert_eq!(options.mode, Some(Mode::Dynamic));
+        assert_eq!(options.mode, Some(ToolMode::Dynamic));
     }
 
     #[test]

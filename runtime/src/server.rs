@@ -92,21 +92,14 @@ enum Target {
 }
 
 /// A tool that cannot be served: its input schema is not a JSON object, or its name is taken.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("tool `{tool}` cannot be served: {message}")]
 pub struct BadSchema {
     /// The tool.
     pub tool: String,
     /// What was wrong.
     pub message: String,
 }
-
-impl std::fmt::Display for BadSchema {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "tool `{}` cannot be served: {}", self.tool, self.message)
-    }
-}
-
-impl std::error::Error for BadSchema {}
 
 impl McpServer {
     /// Builds the tool list once from the static table and the hand-written tools, offered

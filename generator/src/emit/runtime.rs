@@ -28,6 +28,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "def.rs",
     "dynamic.rs",
     "executor.rs",
+    "http.rs",
     "lib.rs",
     "options.rs",
     "outcome.rs",
