@@ -71,6 +71,12 @@ class ErrorDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class EchoHeadersSerializer(serializers.Serializer):
+    csrf_token = serializers.CharField(allow_null=True, help_text="Value of the X-CSRFToken header, or null.")
+    accept_language = serializers.CharField(allow_null=True, help_text="Value of the Accept-Language header, or null.")
+    idempotency_key = serializers.CharField(allow_null=True, help_text="Value of the Idempotency-Key header, or null.")
+
+
 class EchoQuerySerializer(serializers.Serializer):
     raw_query = serializers.CharField(help_text="The query string exactly as received (still percent-encoded).")
     query = serializers.DictField(

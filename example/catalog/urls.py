@@ -11,6 +11,7 @@ router.register("me/orders", views.MyOrderViewSet, basename="my-order")
 
 urlpatterns = [
     path("echo/", views.EchoQueryView.as_view(), name="echo-query"),
+    path("echo-headers/", views.EchoHeadersView.as_view(), name="echo-headers"),
     # `.+` (not `[^/]+`): a value with an encoded slash arrives decoded in PATH_INFO
     # and must still match as one segment.
     re_path(r"^echo/(?P<value>.+)/$", views.EchoPathView.as_view(), name="echo-path"),

@@ -12,6 +12,7 @@ from .filters import active_product_filter
 from .models import Category, Order, OrderLine, Product, Review
 from .serializers import (
     CategorySerializer,
+    EchoHeadersSerializer,
     EchoPathSerializer,
     EchoQuerySerializer,
     ErrorDetailSerializer,
@@ -33,6 +34,16 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="List products", description="Published products (staff also see drafts)."),
+    create=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Makes a retried create safe: a key already seen is not created twice.",
+            )
+        ]
+    ),
     retrieve=extend_schema(summary="Get one product by its slug"),
 )
 class ProductViewSet(viewsets.ModelViewSet):
@@ -171,6 +182,31 @@ class EchoQueryView(APIView):
                 "raw_query": request.META.get("QUERY_STRING", ""),
                 "query": {key: request.query_params.getlist(key) for key in request.query_params},
                 "request_tag": request.headers.get("X-Request-Tag"),
+            }
+        )
+
+
+class EchoHeadersView(APIView):
+    """Echoes transport headers (CSRF token, language, idempotency key) a client cannot know."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="echo_headers",
+        summary="Echo the transport headers of the request",
+        parameters=[
+            OpenApiParameter("X-CSRFToken", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("Accept-Language", OpenApiTypes.STR, OpenApiParameter.HEADER),
+            OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        ],
+        responses=EchoHeadersSerializer,
+    )
+    def get(self, request):
+        return Response(
+            {
+                "csrf_token": request.headers.get("X-CSRFToken"),
+                "accept_language": request.headers.get("Accept-Language"),
+                "idempotency_key": request.headers.get("Idempotency-Key"),
             }
         )
 

@@ -28,6 +28,38 @@ pub struct Config {
     pub max_tool_name_len: Option<usize>,
     /// How operations are offered (default: one tool each).
     pub mode: Option<Mode>,
+    /// Header parameters by name: filled by the server (from its environment or `--header`),
+    /// generated per call, or left to the agent as arguments. Unlisted headers follow the
+    /// defaults of [`HeaderPolicy::default_for`].
+    #[serde(default)]
+    pub headers: BTreeMap<String, HeaderPolicy>,
+}
+
+/// Who fills a header parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeaderPolicy {
+    /// The agent, as a tool argument.
+    Argument,
+    /// The server, from `<PREFIX>_HEADER_<NAME>` or `--header NAME=VALUE`; not an argument.
+    Environment,
+    /// The server, a fresh random value per tool call (kept across its retries).
+    Generated,
+}
+
+impl HeaderPolicy {
+    /// Transport headers an agent cannot know: a CSRF token and the caller's language come from
+    /// the deployment, an idempotency key or request id is new for every call. Any other header
+    /// is an argument.
+    pub fn default_for(header: &str) -> HeaderPolicy {
+        match header.to_ascii_lowercase().as_str() {
+            "x-csrftoken" | "x-csrf-token" | "x-xsrf-token" | "accept-language" => {
+                HeaderPolicy::Environment
+            }
+            "idempotency-key" | "x-idempotency-key" | "x-request-id" => HeaderPolicy::Generated,
+            _ => HeaderPolicy::Argument,
+        }
+    }
 }
 
 /// How the generated server offers the operations to MCP clients.

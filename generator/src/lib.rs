@@ -24,6 +24,7 @@ pub mod manifest;
 pub mod model;
 pub mod resolve;
 pub mod source;
+pub mod suggest;
 pub mod write;
 
 use std::path::PathBuf;
@@ -230,6 +231,7 @@ pub fn model_loaded(
         rename: config.rename.clone(),
         max_tool_name_len: config.max_tool_name_len.unwrap_or(64).clamp(16, 128),
         mode: options.mode.or(config.mode).unwrap_or_default(),
+        headers: config.headers.clone(),
     };
     let api = model::build(spec, &settings, &mut diags);
     let mut diagnostics = Diagnostics::default();

@@ -497,3 +497,44 @@ fn mode_dynamic_is_recorded_in_the_crate_and_its_regenerate_command() {
         stderr(&bad_flag)
     );
 }
+
+#[test]
+fn headers_in_the_config_choose_who_fills_them_and_typos_are_pointed_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write(
+        dir.path(),
+        "spec2mcp.toml",
+        "[headers]\n\"X-Request-Tag\" = \"environment\"\n\"X-CSRFToken\" = \"argument\"\n\"X-Reqest-Tagg\" = \"generated\"\n",
+    );
+    let out = dir.path().join("shop");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &repo_file("example/schema.yml"),
+        "--out",
+        &out.display().to_string(),
+        "--config",
+        &config,
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = stderr(&run);
+    assert!(
+        text.contains("names `X-Reqest-Tagg`, which no operation has as a header parameter; did you mean `X-Request-Tag`?"),
+        "{text}"
+    );
+    let echo = std::fs::read_to_string(out.join("src/api/ops/echo_query.rs")).expect("op");
+    assert!(
+        !echo.contains("X-Request-Tag"),
+        "moved to the server: {echo}"
+    );
+    let headers = std::fs::read_to_string(out.join("src/api/ops/echo_headers.rs")).expect("op");
+    assert!(
+        headers.contains("\"X-CSRFToken\""),
+        "an argument again: {headers}"
+    );
+    let readme = std::fs::read_to_string(out.join("README.md")).expect("README");
+    assert!(
+        readme.contains("`SHOP_API_MCP_HEADER_X_REQUEST_TAG` / `--header X-Request-Tag=…`"),
+        "{readme}"
+    );
+}

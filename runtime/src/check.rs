@@ -4,7 +4,9 @@
 //! upstream (a `maximum: 50` is not a suggestion the upstream may or may not enforce).
 //!
 //! `format` is an annotation (JSON Schema's default), and `oneOf` is checked like `anyOf`: a
-//! value fitting two members of a sloppy union is still a value the union allows.
+//! value fitting two members of a sloppy union is still a value the union allows. Patterns are
+//! matched with Unicode-aware `\w`, `\d` and `\s`, as in Python, whose regexes drf-spectacular
+//! writes: Django's slug pattern `^[-\w]+$` accepts `o-brien-ñ`, and so does this check.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
@@ -357,14 +359,14 @@ fn bound(
 
 /// The compiled `pattern`, built once per pattern for the whole process. The generator only
 /// advertises patterns this engine compiles; one it cannot is not enforced here either.
-fn compiled(pattern: &str) -> Option<Arc<regex_lite::Regex>> {
-    type Cache = RwLock<HashMap<String, Option<Arc<regex_lite::Regex>>>>;
+fn compiled(pattern: &str) -> Option<Arc<regex::Regex>> {
+    type Cache = RwLock<HashMap<String, Option<Arc<regex::Regex>>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(found) = cache.read().ok().and_then(|c| c.get(pattern).cloned()) {
         return found;
     }
-    let built = regex_lite::Regex::new(pattern).ok().map(Arc::new);
+    let built = regex::Regex::new(pattern).ok().map(Arc::new);
     if let Ok(mut cache) = cache.write() {
         cache.insert(pattern.to_owned(), built.clone());
     }
@@ -552,6 +554,18 @@ mod tests {
         );
         assert_eq!(error(json!({})), "field `slug`: missing field");
         assert!(error(json!({"slug": "a", "bogus": 1})).starts_with("unknown field `bogus`"));
+    }
+
+    #[test]
+    fn word_classes_are_unicode_as_in_the_python_that_wrote_the_pattern() {
+        let schema = json!({"type": "object", "properties": {"slug": {"type": "string", "pattern": "^[-\\w]+$"}}})
+            .as_object()
+            .cloned()
+            .unwrap();
+        let args = json!({"slug": "o-brien-ñ"});
+        assert!(check(args.as_object().unwrap(), &schema).is_ok());
+        let args = json!({"slug": "o brien"});
+        assert!(check(args.as_object().unwrap(), &schema).is_err());
     }
 
     #[test]

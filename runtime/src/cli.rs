@@ -29,7 +29,7 @@ pub fn main_with(api: &'static ApiDef, custom: Vec<CustomTool>) -> ExitCode {
         .collect::<Result<Vec<String>, _>>()
         .and_then(crate::options::parse);
     let options = match parsed {
-        Ok(Parsed::Run(options)) => options,
+        Ok(Parsed::Run(options)) => *options,
         Ok(Parsed::Help) => return print(&crate::options::help(&program, api)),
         Ok(Parsed::Version) => {
             return print(&format!(
@@ -154,6 +154,7 @@ pub async fn run(
         max_response_bytes: options.max_response_bytes,
         retries: options.retries,
         forward: options.forward_headers.clone(),
+        headers: server_header_values(api, &options.headers)?,
     };
     let executor = Executor::new(api, config, credentials)
         .map_err(|err: SetupError| RunError::Config(err.to_string()))?;
@@ -166,6 +167,46 @@ pub async fn run(
         Transport::Stdio => serve_stdio(server).await,
         Transport::Http => crate::http::serve(server, &options).await,
     }
+}
+
+/// The values of the server-filled headers with an environment source: `--header NAME=VALUE`,
+/// else the header's variable. A `--header` for a header no operation takes is refused.
+fn server_header_values(
+    api: &ApiDef,
+    given: &[(String, String)],
+) -> Result<Vec<(&'static str, String)>, RunError> {
+    for (name, _) in given {
+        if !api
+            .server_headers
+            .iter()
+            .any(|h| h.name.eq_ignore_ascii_case(name))
+        {
+            let known: Vec<&str> = api.server_headers.iter().map(|h| h.name).collect();
+            let hint = match crate::suggest::closest(name, known.iter().copied(), 1).first() {
+                Some(near) => format!("; did you mean `{near}`?"),
+                None if known.is_empty() => "; this server fills no headers".to_owned(),
+                None => format!("; it fills {}", known.join(", ")),
+            };
+            return Err(RunError::Config(format!(
+                "--header {name}: no operation takes a server-filled `{name}` header{hint}"
+            )));
+        }
+    }
+    let mut values = Vec::new();
+    for header in api.server_headers {
+        let crate::def::HeaderSource::Environment(var) = header.source else {
+            continue;
+        };
+        let flag = given
+            .iter()
+            .rev()
+            .find(|(name, _)| name.eq_ignore_ascii_case(header.name))
+            .map(|(_, value)| value.clone());
+        if let Some(value) = flag.or_else(|| std::env::var(var).ok().filter(|v| !v.is_empty())) {
+            values.push((header.name, value));
+        }
+    }
+    Ok(values)
 }
 
 /// The upstream base URL: `--base-url`, else `<PREFIX>_BASE_URL`, else the spec's absolute

@@ -23,6 +23,8 @@ pub struct ApiDef {
     pub server_path: Option<&'static str>,
     /// Security schemes of the spec that the runtime can send.
     pub security_schemes: &'static [SecurityScheme],
+    /// Header parameters the server fills itself (a CSRF token, an idempotency key…).
+    pub server_headers: &'static [HeaderDef],
     /// One entry per tool, in the order `tools/list` reports them.
     pub tools: &'static [ToolDef],
     /// What `tools/list` offers unless `--mode` says otherwise (chosen at generation time).
@@ -63,6 +65,9 @@ pub struct ToolDef {
     /// Security requirements: any one alternative (all of its schemes) suffices; an empty
     /// alternative means anonymous access is allowed.
     pub security: &'static [&'static [&'static str]],
+    /// Header parameters of [`ApiDef::server_headers`] this operation takes, by name, and
+    /// whether each is required.
+    pub server_headers: &'static [(&'static str, bool)],
     /// Parses the arguments into the tool's typed input and builds the request.
     pub build: fn(serde_json::Map<String, serde_json::Value>) -> Result<Request, ArgsError>,
 }
@@ -130,6 +135,25 @@ impl Method {
             Method::Trace => "TRACE",
         }
     }
+}
+
+/// A header parameter the server fills instead of asking the agent: an agent cannot know a CSRF
+/// token, and an idempotency key must be new for every call.
+#[derive(Debug)]
+pub struct HeaderDef {
+    /// The header's name.
+    pub name: &'static str,
+    /// Where its value comes from.
+    pub source: HeaderSource,
+}
+
+/// Where a server-filled header's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderSource {
+    /// This environment variable, or the server's `--header NAME=VALUE`.
+    Environment(&'static str),
+    /// A fresh random value per tool call, the same across its retries.
+    Generated,
 }
 
 /// A security scheme the runtime knows how to send.

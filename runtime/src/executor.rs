@@ -10,7 +10,7 @@ use tracing::Instrument;
 
 use crate::auth::Credentials;
 use crate::caller::{Caller, ForwardRule};
-use crate::def::{ApiDef, ToolDef};
+use crate::def::{ApiDef, HeaderSource, ToolDef};
 use crate::outcome::{self, CallContext, Response};
 use crate::request::{encode, Body, Request};
 
@@ -30,6 +30,9 @@ pub struct UpstreamConfig {
     pub retries: u32,
     /// Incoming MCP request headers passed upstream (`--forward-header`).
     pub forward: Vec<ForwardRule>,
+    /// Values of the server-filled headers with an environment source, by name (from
+    /// `--header` or the header's variable).
+    pub headers: Vec<(&'static str, String)>,
 }
 
 /// Why an [`Executor`] could not be built.
@@ -184,7 +187,15 @@ impl Executor {
             forwarded: caller.forwarded.iter().map(|(h, _)| h.as_str()).collect(),
             missing_forwarded: caller.missing.iter().map(String::as_str).collect(),
         };
-        let idempotent = tool.hints.idempotent;
+        let server_headers = match self.server_headers(tool) {
+            Ok(headers) => headers,
+            Err(what) => return outcome::transport_error(&ctx, &what),
+        };
+        // An idempotency key makes repeating a write safe: the upstream does it once.
+        let keyed = server_headers
+            .iter()
+            .any(|(name, _)| name.to_ascii_lowercase().contains("idempotency"));
+        let idempotent = tool.hints.idempotent || keyed;
         let attempts_allowed = if idempotent {
             self.config.retries + 1
         } else {
@@ -194,7 +205,14 @@ impl Executor {
         let response = loop {
             attempt += 1;
             // Built again for a retry rather than cloned ahead of every first attempt.
-            let builder = match self.request_builder(tool, &req, caller, &path, &traceparent) {
+            let builder = match self.request_builder(
+                tool,
+                &req,
+                &server_headers,
+                caller,
+                &path,
+                &traceparent,
+            ) {
                 Ok(builder) => builder,
                 Err(what) => return outcome::transport_error(&ctx, &what),
             };
@@ -266,6 +284,7 @@ impl Executor {
         &self,
         tool: &'static ToolDef,
         req: &Request,
+        server_headers: &[(&str, String)],
         caller: &Caller,
         path: &str,
         traceparent: &str,
@@ -303,6 +322,7 @@ impl Executor {
             .headers
             .iter()
             .map(|(h, v)| (*h, v.as_str(), false))
+            .chain(server_headers.iter().map(|(h, v)| (*h, v.as_str(), false)))
             .collect();
         all.extend(credentials.map(|(h, v)| (*h, v.as_str(), true)));
         all.extend(
@@ -342,6 +362,37 @@ impl Executor {
         Ok(builder.header(reqwest::header::ACCEPT, "application/json, */*;q=0.5"))
     }
 
+    /// The server-filled headers `tool` takes, with their values for this call (a generated one
+    /// is new per call); `Err` names what to set when a required one has no value.
+    fn server_headers(&self, tool: &ToolDef) -> Result<Vec<(&'static str, String)>, String> {
+        let mut headers = Vec::new();
+        for (name, required) in tool.server_headers {
+            let source = self
+                .api
+                .server_headers
+                .iter()
+                .find(|h| h.name == *name)
+                .map(|h| h.source);
+            match source {
+                Some(HeaderSource::Generated) => headers.push((*name, random_key())),
+                Some(HeaderSource::Environment(var)) => {
+                    match self.config.headers.iter().find(|(n, _)| n == name) {
+                        Some((_, value)) => headers.push((*name, value.clone())),
+                        None if *required => {
+                            return Err(format!(
+                                "this operation needs the `{name}` header, which the server fills: \
+                                 set {var} or pass --header {name}=VALUE; nothing was sent"
+                            ))
+                        }
+                        None => {}
+                    }
+                }
+                None => {}
+            }
+        }
+        Ok(headers)
+    }
+
     fn failed(&self, ctx: &CallContext<'_>, err: &reqwest::Error) -> CallToolResult {
         tracing::warn!(error = %err, "upstream request failed");
         let what = if err.is_timeout() {
@@ -373,6 +424,19 @@ impl Executor {
         }
         vars
     }
+}
+
+/// A random key in UUID form (version 4 layout), for a generated header.
+fn random_key() -> String {
+    let (a, b) = (crate::caller::random_u64(), crate::caller::random_u64());
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0x0fff,
+        (b >> 48) & 0x3fff | 0x8000,
+        b & 0xffff_ffff_ffff
+    )
 }
 
 /// `path` (already percent-encoded) appended to the base URL's path.

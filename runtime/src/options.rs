@@ -39,6 +39,8 @@ pub struct Options {
     pub allowed_origins: Vec<String>,
     /// Incoming MCP HTTP headers passed upstream.
     pub forward_headers: Vec<ForwardRule>,
+    /// Values of the headers the server fills (`--header NAME=VALUE`).
+    pub headers: Vec<(String, String)>,
     /// Environment variable holding the bearer token the HTTP endpoint demands.
     pub require_bearer_env: Option<String>,
     /// Extra attempts for idempotent requests.
@@ -60,6 +62,7 @@ impl Default for Options {
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             forward_headers: Vec::new(),
+            headers: Vec::new(),
             require_bearer_env: None,
             retries: 2,
             max_request_bytes: 1024 * 1024,
@@ -72,7 +75,7 @@ impl Default for Options {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
     /// Serve with these options.
-    Run(Options),
+    Run(Box<Options>),
     /// Print [`help`] and exit.
     Help,
     /// Print the version and exit.
@@ -132,6 +135,7 @@ enum Flag {
     AllowedHost,
     AllowedOrigin,
     ForwardHeader,
+    Header,
     RequireBearerEnv,
     Retries,
     MaxRequestBytes,
@@ -185,6 +189,7 @@ const FLAGS: &[Spelling] = &[
     spelling(Flag::AllowedHost, "allowed-host", "<HOST>", "Extra `Host` value accepted over HTTP (loopback names always are); repeatable").repeatable(),
     spelling(Flag::AllowedOrigin, "allowed-origin", "<ORIGIN>", "Extra browser origin accepted over HTTP, e.g. `https://app.example.com:443` (loopback origins always are; any other `Origin` is refused); repeatable").repeatable(),
     spelling(Flag::ForwardHeader, "forward-header", "<NAME|INCOMING:UPSTREAM>", "Pass this header of each incoming MCP HTTP request upstream, replacing a static credential in the same header; repeatable. Off by default: see the README on token passthrough first").repeatable(),
+    spelling(Flag::Header, "header", "<NAME=VALUE>", "The value of a header the server fills for the operations that take it (a CSRF token, Accept-Language), instead of its environment variable; repeatable").repeatable(),
     spelling(Flag::RequireBearerEnv, "require-bearer-env", "<VAR>", "Demand `Authorization: Bearer <value of VAR>` on the HTTP endpoint (401 otherwise)"),
     spelling(Flag::Retries, "retries", "<N>", "Extra attempts for idempotent requests (GET, PUT, DELETE) after a connect error, a 502/503/504, or a 429 with a short Retry-After [default: 2]"),
     spelling(Flag::MaxRequestBytes, "max-request-bytes", "<BYTES>", "Largest MCP HTTP request body accepted (413 beyond) [default: 1048576]"),
@@ -228,6 +233,17 @@ pub fn help(program: &str, api: &ApiDef) -> String {
             "Seconds per upstream request (see --timeout)".to_owned(),
         ),
     ];
+    for header in api.server_headers {
+        if let crate::def::HeaderSource::Environment(var) = header.source {
+            vars.push((
+                var.to_owned(),
+                format!(
+                    "Value of the `{}` header of the operations that take it (or --header)",
+                    header.name
+                ),
+            ));
+        }
+    }
     for scheme in api.security_schemes {
         vars.push((
             scheme.env_var.to_owned(),
@@ -303,7 +319,7 @@ where
         }
         apply(&mut options, spelling, value)?;
     }
-    Ok(Parsed::Run(options))
+    Ok(Parsed::Run(Box::new(options)))
 }
 
 /// Stores one flag's value.
@@ -336,6 +352,12 @@ fn apply(options: &mut Options, spelling: &Spelling, value: String) -> Result<()
         }
         Flag::AllowedHost => options.allowed_hosts.push(value),
         Flag::AllowedOrigin => options.allowed_origins.push(value),
+        Flag::Header => match value.split_once('=') {
+            Some((name, header_value)) if !name.trim().is_empty() => options
+                .headers
+                .push((name.trim().to_owned(), header_value.to_owned())),
+            _ => return Err(invalid("expected NAME=VALUE")),
+        },
         Flag::ForwardHeader => {
             let rule = ForwardRule::from_str(&value).map_err(|msg| invalid(&msg))?;
             options.forward_headers.push(rule)
@@ -382,7 +404,7 @@ mod tests {
 
     fn run(args: &[&str]) -> Options {
         match parse(args.iter().copied()) {
-            Ok(Parsed::Run(options)) => options,
+            Ok(Parsed::Run(options)) => *options,
             other => panic!("{args:?} gave {other:?}"),
         }
     }
@@ -420,6 +442,8 @@ mod tests {
             "https://o:443",
             "--forward-header",
             "X-In:Authorization",
+            "--header",
+            "X-CSRFToken=a=b",
             "--require-bearer-env",
             "TOKEN",
             "--retries",
@@ -436,6 +460,10 @@ mod tests {
         assert_eq!(options.allowed_hosts, ["a", "b"]);
         assert_eq!(options.allowed_origins, ["https://o:443"]);
         assert_eq!(options.forward_headers.len(), 1);
+        assert_eq!(
+            options.headers,
+            [("X-CSRFToken".to_owned(), "a=b".to_owned())]
+        );
         assert_eq!(options.require_bearer_env.as_deref(), Some("TOKEN"));
         assert_eq!(options.retries, 0);
         assert_eq!(options.max_request_bytes, 20);
@@ -465,6 +493,10 @@ mod tests {
         default_base_url: None,
         server_path: Some("/api/v3"),
         security_schemes: &SCHEMES,
+        server_headers: &[crate::def::HeaderDef {
+            name: "X-CSRFToken",
+            source: crate::def::HeaderSource::Environment("SHOP_MCP_HEADER_X_CSRFTOKEN"),
+        }],
         tools: &[],
         mode: crate::def::ToolMode::Operations,
     };
@@ -488,6 +520,7 @@ mod tests {
             "default: env SHOP_MCP_BASE_URL; the spec's server URL /api/v3 is relative",
             "SHOP_MCP_TIMEOUT",
             "SHOP_MCP_TOKEN_AUTH\n          Credential for `tokenAuth`: apiKey sent as-is in header `Authorization`",
+            "SHOP_MCP_HEADER_X_CSRFTOKEN\n          Value of the `X-CSRFToken` header",
         ] {
             assert!(text.contains(expected), "{expected:?} missing from {text}");
         }

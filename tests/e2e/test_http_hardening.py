@@ -168,6 +168,7 @@ class FlakyUpstream:
 
     def __init__(self, failures: int) -> None:
         self.counts: dict[str, int] = {}
+        self.keys: list[str | None] = []
         flaky = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -178,6 +179,7 @@ class FlakyUpstream:
                 if length:
                     self.rfile.read(length)
                 n = flaky.counts[self.command] = flaky.counts.get(self.command, 0) + 1
+                flaky.keys.append(self.headers.get("Idempotency-Key"))
                 status, body = (503, b'{"detail": "busy"}') if n <= failures else (200, b"{}")
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -201,7 +203,7 @@ class FlakyUpstream:
 
 
 @pytest.mark.anyio
-async def test_idempotent_requests_are_retried_and_posts_are_not(mcp_binary, tmp_path):
+async def test_idempotent_requests_are_retried_and_posts_only_with_an_idempotency_key(mcp_binary, tmp_path):
     flaky = FlakyUpstream(failures=2)
     try:
         reads = McpLauncher(binary=mcp_binary, transport="stdio", mode="auto", base_url=flaky.url, log_dir=tmp_path)
@@ -212,9 +214,16 @@ async def test_idempotent_requests_are_retried_and_posts_are_not(mcp_binary, tmp
         writes_bin = Path(os.environ.get("SHOP_WRITES_MCP_BIN", REPO_ROOT / "target" / "debug" / "shop-writes-mcp"))
         writes = McpLauncher(binary=writes_bin, transport="stdio", mode="auto", base_url=flaky.url, log_dir=tmp_path)
         async with writes.connect() as client:
-            text = error_text(await client.call_tool(
+            text = error_text(await client.call_tool("products_reviews_create", {"slug": "x", "body": {"rating": 5, "body": "ok"}}))
+            assert "503" in text and flaky.counts["POST"] == 1, (flaky.counts, text)
+            # products_create carries a generated Idempotency-Key: the upstream creates once
+            # whatever the retries, so it is retried, with the same key each time.
+            flaky.keys.clear()
+            result = await client.call_tool(
                 "products_create", {"body": {"name": "x", "slug": "x", "category": "books", "price": "1.00"}}
-            ))
-        assert "503" in text and flaky.counts["POST"] == 1, (flaky.counts, text)
+            )
+        # The upstream fails the first two POSTs: the create's first attempt is the second.
+        assert not result.is_error and flaky.counts["POST"] == 3, (flaky.counts, result)
+        assert len(flaky.keys) == 2 and len(set(flaky.keys)) == 1 and flaky.keys[0], flaky.keys
     finally:
         flaky.close()

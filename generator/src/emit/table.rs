@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::rust::{count, ident};
 use super::EmitError;
-use crate::model::{Api, SchemeKind};
+use crate::model::{Api, HeaderSource, SchemeKind};
 
 /// The module that ties the generated parts to the runtime.
 pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream, EmitError> {
@@ -28,6 +28,15 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         }
     });
     let scheme_count = count(api.security_schemes.len());
+    let headers = api.server_headers.iter().map(|h| {
+        let name = &h.name;
+        let source = match &h.source {
+            HeaderSource::Environment(var) => quote!(HeaderSource::Environment(#var)),
+            HeaderSource::Generated => quote!(HeaderSource::Generated),
+        };
+        quote!(HeaderDef { name: #name, source: #source },)
+    });
+    let header_count = count(api.server_headers.len());
     let mut tools = Vec::new();
     for t in &api.tools {
         let module = ident(&t.module)?;
@@ -40,6 +49,10 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         let path = &t.path;
         let tags = &t.tags;
         let alternatives = t.security.iter().map(|alt| quote!(&[#(#alt),*]));
+        let tool_headers = t
+            .server_headers
+            .iter()
+            .map(|(name, required)| quote!((#name, #required)));
         let output = if t.output_schema.is_some() {
             quote!(Some(ops::#module::OUTPUT_SCHEMA))
         } else {
@@ -61,6 +74,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
                 input_schema: ops::#module::INPUT_SCHEMA,
                 output_schema: #output,
                 security: &[#(#alternatives),*],
+                server_headers: &[#(#tool_headers),*],
                 build: ops::#module::build,
             },
         });
@@ -79,17 +93,26 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
     let base_url = option(&api.default_base_url);
     let server_path = option(&api.server_path);
     let mut imports = vec![
-        quote!(ApiDef),
-        quote!(SecurityScheme),
-        quote!(ToolDef),
-        quote!(ToolMode),
+        "ApiDef",
+        "HeaderDef",
+        "SecurityScheme",
+        "ToolDef",
+        "ToolMode",
     ];
     if !api.tools.is_empty() {
-        imports.extend([quote!(Hints), quote!(Method)]);
+        imports.extend(["Hints", "Method"]);
     }
     if !api.security_schemes.is_empty() {
-        imports.push(quote!(SchemeKind));
+        imports.push("SchemeKind");
     }
+    if !api.server_headers.is_empty() {
+        imports.push("HeaderSource");
+    }
+    imports.sort_unstable();
+    let imports = imports
+        .iter()
+        .map(|name| ident(name))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(quote! {
         //! The API as static data: its tools, security schemes and defaults.
 
@@ -100,6 +123,9 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
 
         /// Security schemes, each read from its own environment variable.
         pub static SECURITY_SCHEMES: [SecurityScheme; #scheme_count] = [#(#schemes)*];
+
+        /// Header parameters the server fills itself instead of asking the agent.
+        pub static SERVER_HEADERS: [HeaderDef; #header_count] = [#(#headers)*];
 
         /// One entry per tool, in the order `tools/list` reports them.
         pub static TOOLS: [ToolDef; #tool_count] = [#(#tools)*];
@@ -114,6 +140,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
             default_base_url: #base_url,
             server_path: #server_path,
             security_schemes: &SECURITY_SCHEMES,
+            server_headers: &SERVER_HEADERS,
             tools: &TOOLS,
             mode: ToolMode::#mode,
         };

@@ -10,7 +10,8 @@ use super::problem::Problem;
 use super::schema::json::SchemaWriter;
 use super::schema::rust::{doc_of, TypeBuilder};
 use super::schema::{Id, Normalizer};
-use super::{Arg, Location, QueryStyle};
+use super::{Arg, Location, QueryStyle, Settings};
+use crate::config::HeaderPolicy;
 use crate::diag::join_pointer;
 use crate::resolve::Operation;
 
@@ -38,9 +39,24 @@ pub struct Param {
     pub node: Id,
 }
 
-/// The operation's parameters (the ones the runtime does not set itself), in order.
-pub fn params<'a>(op: &Operation<'a>, ir: &mut Normalizer<'a>) -> Result<Vec<Param>, Problem> {
+/// An operation's parameters: those an agent gives, and the header parameters the server fills
+/// itself (with whether each is required). Headers the runtime always sets are neither.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    /// Tool arguments, in the spec's order.
+    pub args: Vec<Param>,
+    /// Server-filled headers.
+    pub server_headers: Vec<(String, bool)>,
+}
+
+/// The operation's parameters, sorted into [`Params`].
+pub fn params<'a>(
+    op: &Operation<'a>,
+    ir: &mut Normalizer<'a>,
+    settings: &Settings,
+) -> Result<Params, Problem> {
     let mut params = Vec::new();
+    let mut server_headers = Vec::new();
     for param in &op.parameters {
         let p = param.value;
         let name = p
@@ -73,6 +89,11 @@ pub fn params<'a>(op: &Operation<'a>, ir: &mut Normalizer<'a>) -> Result<Vec<Par
         {
             continue;
         }
+        if location == Location::Header && settings.header_policy(&name) != HeaderPolicy::Argument {
+            let required = p.get("required").and_then(Value::as_bool) == Some(true);
+            server_headers.push((name, required));
+            continue;
+        }
         let (schema, schema_pointer, json_text) = parameter_schema(p, &param.pointer, &name)?;
         let style = style(p, location, &param.pointer, &name)?;
         params.push(Param {
@@ -91,7 +112,10 @@ pub fn params<'a>(op: &Operation<'a>, ir: &mut Normalizer<'a>) -> Result<Vec<Par
             json_text,
         });
     }
-    Ok(params)
+    Ok(Params {
+        args: params,
+        server_headers,
+    })
 }
 
 /// The query layout of a parameter (`style` + `explode`), or why it is not supported.
@@ -276,8 +300,22 @@ mod tests {
         let mut diags = Vec::new();
         let ops = crate::resolve::operations(&resolver, &mut diags);
         let mut ir = Normalizer::new(resolver, Context::Input);
-        let params = params(&ops[0], &mut ir).unwrap();
+        let settings = crate::model::Settings {
+            env_prefix: "X".into(),
+            methods: vec!["GET".into()],
+            include: Default::default(),
+            exclude: Default::default(),
+            rename: Default::default(),
+            max_tool_name_len: 64,
+            mode: Default::default(),
+            headers: Default::default(),
+        };
+        let Params {
+            args: params,
+            server_headers,
+        } = params(&ops[0], &mut ir, &settings).unwrap();
         assert_eq!(params.len(), 3, "Accept is the runtime's to set");
+        assert!(server_headers.is_empty());
         let mut types = TypeBuilder::new(&resolver);
         let args = arguments(&params, &ir, &mut types, "X", &mut HashSet::new()).unwrap();
         let names: Vec<(&str, &str, String)> = args

@@ -16,7 +16,8 @@ use super::schema::rust::TypeBuilder;
 use super::schema::{Context, Normalizer};
 use super::servers::{server_url, ServerUrl};
 use super::{args, body, naming, passes, security};
-use super::{Api, Hints, Settings, Skipped, Tool};
+use super::{Api, HeaderSource, Hints, ServerHeader, Settings, Skipped, Tool};
+use crate::config::HeaderPolicy;
 use crate::diag::Diagnostic;
 use crate::load::LoadedSpec;
 use crate::resolve::{self, Operation, Resolver};
@@ -43,6 +44,7 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
     if operations.is_empty() {
         diags.push(no_operations(&spec.root));
     }
+    diags.extend(unknown_config_headers(&operations, settings));
     let mut builder = ToolBuilder {
         ir: Normalizer::new(resolver, Context::Input),
         types: TypeBuilder::new(&resolver),
@@ -75,7 +77,7 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
                 continue;
             }
         };
-        match builder.tool(op, name.clone()) {
+        match builder.tool(op, name.clone(), settings) {
             Ok(tool) => tools.push(tool),
             Err(problem) => {
                 names.remove(&name);
@@ -99,18 +101,72 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
     passes::box_recursion(&mut types);
     passes::drop_tools_with_missing_types(&mut tools, &types, &mut skipped, diags);
     let types = passes::reachable(types, &tools);
+    let server_headers = server_headers(&tools, settings);
     Api {
         title: text(info, "title"),
         version: text(info, "version"),
         default_base_url,
         server_path,
         security_schemes,
+        server_headers,
         tools,
         types,
         operation_count: operations.len(),
         skipped,
         mode: settings.mode,
     }
+}
+
+/// Warnings for `[headers]` entries of the config that name no header parameter of the spec.
+fn unknown_config_headers(operations: &[Operation<'_>], settings: &Settings) -> Vec<Diagnostic> {
+    let mut names: Vec<&str> = Vec::new();
+    for op in operations {
+        for param in &op.parameters {
+            if param.value.get("in").and_then(Value::as_str) == Some("header") {
+                if let Some(name) = param.value.get("name").and_then(Value::as_str) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    settings
+        .headers
+        .keys()
+        .filter(|key| !names.iter().any(|n| n.eq_ignore_ascii_case(key)))
+        .map(|key| {
+            Diagnostic::warning(
+                "",
+                format!(
+                    "spec2mcp.toml's [headers] names `{key}`, which no operation has as a header parameter{}",
+                    crate::suggest::hint(key, names.iter().copied())
+                ),
+            )
+            .with_fix("correct the header's name in [headers], or remove the entry")
+        })
+        .collect()
+}
+
+/// The headers the server fills for any tool, once each, with where their values come from.
+fn server_headers(tools: &[Tool], settings: &Settings) -> Vec<ServerHeader> {
+    let mut headers: Vec<ServerHeader> = Vec::new();
+    for (name, _) in tools.iter().flat_map(|t| &t.server_headers) {
+        if headers.iter().any(|h| h.name.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        let source = match settings.header_policy(name) {
+            HeaderPolicy::Generated => HeaderSource::Generated,
+            _ => HeaderSource::Environment(format!(
+                "{}_HEADER_{}",
+                settings.env_prefix,
+                naming::screaming(name)
+            )),
+        };
+        headers.push(ServerHeader {
+            name: name.clone(),
+            source,
+        });
+    }
+    headers
 }
 
 /// The warning for a document without operations (perhaps only webhooks).
@@ -143,8 +199,16 @@ struct ToolBuilder<'a, 's> {
 
 impl<'a> ToolBuilder<'a, '_> {
     /// One operation as the tool `name`.
-    fn tool(&mut self, op: &Operation<'a>, name: String) -> Result<Tool, Problem> {
-        let params = args::params(op, &mut self.ir)?;
+    fn tool(
+        &mut self,
+        op: &Operation<'a>,
+        name: String,
+        settings: &Settings,
+    ) -> Result<Tool, Problem> {
+        let args::Params {
+            args: params,
+            server_headers,
+        } = args::params(op, &mut self.ir, settings)?;
         args::check_path_template(op, &params)?;
         let body = body::body(op, &mut self.ir)?;
 
@@ -202,6 +266,7 @@ impl<'a> ToolBuilder<'a, '_> {
             input_schema,
             output_schema: self.outputs.for_operation(op),
             security: security::requirements(op.op, self.ir.resolver().root(), self.schemes),
+            server_headers,
         })
     }
 }

@@ -30,6 +30,8 @@ pub struct Api {
     pub server_path: Option<String>,
     /// Security schemes the runtime can send, in spec order.
     pub security_schemes: Vec<SecurityScheme>,
+    /// Header parameters the server fills itself, once each (by name, as first written).
+    pub server_headers: Vec<ServerHeader>,
     /// One per selected operation, in document order.
     pub tools: Vec<Tool>,
     /// Named Rust types used by tool inputs, sorted by name.
@@ -116,6 +118,26 @@ pub struct Tool {
     pub output_schema: Option<Value>,
     /// Security alternatives (scheme names), the empty one meaning anonymous.
     pub security: Vec<Vec<String>>,
+    /// Header parameters the server fills for this tool, and whether each is required.
+    pub server_headers: Vec<(String, bool)>,
+}
+
+/// A header parameter the server fills instead of asking the agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerHeader {
+    /// The header's name.
+    pub name: String,
+    /// Where its value comes from.
+    pub source: HeaderSource,
+}
+
+/// Where a server-filled header's value comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderSource {
+    /// This environment variable (or the server's `--header NAME=VALUE`).
+    Environment(String),
+    /// A fresh random value per call.
+    Generated,
 }
 
 /// What calling a tool does, as MCP's tool annotations say it.
@@ -369,4 +391,17 @@ pub struct Settings {
     pub max_tool_name_len: usize,
     /// How the server offers the tools.
     pub mode: crate::config::Mode,
+    /// Header policies from the config, by name as written there.
+    pub headers: std::collections::BTreeMap<String, crate::config::HeaderPolicy>,
+}
+
+impl Settings {
+    /// Who fills the header parameter `name`.
+    pub fn header_policy(&self, name: &str) -> crate::config::HeaderPolicy {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, policy)| *policy)
+            .unwrap_or_else(|| crate::config::HeaderPolicy::default_for(name))
+    }
 }

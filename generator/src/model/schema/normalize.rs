@@ -167,10 +167,11 @@ impl<'a> Normalizer<'a> {
                 node.keywords.insert((*key).to_owned(), value.clone());
             }
         }
-        // Only what the runtime enforces is advertised: its regex engine has no look-around or
-        // Unicode classes, and a pattern it cannot compile is left out, with a warning.
+        // Only what the runtime enforces is advertised: its regex engine (Rust's `regex`, with
+        // Python's Unicode-aware `\w`, `\d` and `\s`, as drf-spectacular's patterns mean them)
+        // has no look-around or backreferences, and a pattern it cannot compile is left out.
         if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
-            if let Err(err) = regex_lite::Regex::new(pattern) {
+            if let Err(err) = regex::Regex::new(pattern) {
                 node.keywords.remove("pattern");
                 let why = err.to_string();
                 let why = why.lines().last().unwrap_or("").trim().to_owned();
@@ -179,7 +180,7 @@ impl<'a> Normalizer<'a> {
                         join_pointer(&node.pointer, "pattern"),
                         format!("the pattern `{pattern}` is not advertised or enforced: {why}; the upstream still checks it"),
                     )
-                    .with_fix("write the pattern without look-around and Unicode classes to have it enforced before sending"),
+                    .with_fix("write the pattern without look-around or backreferences to have it enforced before sending"),
                 );
             }
         }

@@ -3,13 +3,18 @@
 
 //! The API as static data: its tools, security schemes and defaults.
 
-use spec2mcp_runtime::def::{ApiDef, SecurityScheme, ToolDef, ToolMode, Hints, Method};
+use spec2mcp_runtime::def::{
+    ApiDef, HeaderDef, Hints, Method, SecurityScheme, ToolDef, ToolMode,
+};
 
 pub mod ops;
 pub mod types;
 
 /// Security schemes, each read from its own environment variable.
 pub static SECURITY_SCHEMES: [SecurityScheme; 0] = [];
+
+/// Header parameters the server fills itself instead of asking the agent.
+pub static SERVER_HEADERS: [HeaderDef; 0] = [];
 
 /// One entry per tool, in the order `tools/list` reports them.
 pub static TOOLS: [ToolDef; 7] = [
@@ -28,6 +33,7 @@ pub static TOOLS: [ToolDef; 7] = [
         input_schema: ops::list_things::INPUT_SCHEMA,
         output_schema: None,
         security: &[],
+        server_headers: &[],
         build: ops::list_things::build,
     },
     ToolDef {
@@ -45,6 +51,7 @@ pub static TOOLS: [ToolDef; 7] = [
         input_schema: ops::list_things_2::INPUT_SCHEMA,
         output_schema: None,
         security: &[],
+        server_headers: &[],
         build: ops::list_things_2::build,
     },
     ToolDef {
@@ -62,6 +69,7 @@ pub static TOOLS: [ToolDef; 7] = [
         input_schema: ops::get_c_2fa::INPUT_SCHEMA,
         output_schema: None,
         security: &[],
+        server_headers: &[],
         build: ops::get_c_2fa::build,
     },
     ToolDef {
@@ -79,6 +87,7 @@ pub static TOOLS: [ToolDef; 7] = [
         input_schema: ops::this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3::INPUT_SCHEMA,
         output_schema: None,
         security: &[],
+        server_headers: &[],
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3::build,
     },
     ToolDef {
@@ -96,6 +105,7 @@ pub static TOOLS: [ToolDef; 7] = [
         input_schema: ops::this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b::INPUT_SCHEMA,
         output_schema: None,
         security: &[],
+        server_headers: &[],
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b::build,
     },
     ToolDef {
@@ -113,6 +123,7 @@ pub static TOOLS: [ToolDef; 7] = [
         input_schema: ops::unicode_operation::INPUT_SCHEMA,
         output_schema: None,
         security: &[],
+        server_headers: &[],
         build: ops::unicode_operation::build,
     },
     ToolDef {
@@ -130,6 +141,7 @@ pub static TOOLS: [ToolDef; 7] = [
         input_schema: ops::type_::INPUT_SCHEMA,
         output_schema: None,
         security: &[],
+        server_headers: &[],
         build: ops::type_::build,
     },
 ];
@@ -144,6 +156,7 @@ pub static API: ApiDef = ApiDef {
     default_base_url: None,
     server_path: Some("/api/v3"),
     security_schemes: &SECURITY_SCHEMES,
+    server_headers: &SERVER_HEADERS,
     tools: &TOOLS,
     mode: ToolMode::Operations,
 };

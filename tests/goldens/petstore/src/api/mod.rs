@@ -4,7 +4,7 @@
 //! The API as static data: its tools, security schemes and defaults.
 
 use spec2mcp_runtime::def::{
-    ApiDef, SecurityScheme, ToolDef, ToolMode, Hints, Method, SchemeKind,
+    ApiDef, HeaderDef, Hints, Method, SchemeKind, SecurityScheme, ToolDef, ToolMode,
 };
 
 pub mod ops;
@@ -24,6 +24,9 @@ pub static SECURITY_SCHEMES: [SecurityScheme; 2] = [
     },
 ];
 
+/// Header parameters the server fills itself instead of asking the agent.
+pub static SERVER_HEADERS: [HeaderDef; 0] = [];
+
 /// One entry per tool, in the order `tools/list` reports them.
 pub static TOOLS: [ToolDef; 2] = [
     ToolDef {
@@ -41,6 +44,7 @@ pub static TOOLS: [ToolDef; 2] = [
         input_schema: ops::list_pets::INPUT_SCHEMA,
         output_schema: Some(ops::list_pets::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
+        server_headers: &[],
         build: ops::list_pets::build,
     },
     ToolDef {
@@ -58,6 +62,7 @@ pub static TOOLS: [ToolDef; 2] = [
         input_schema: ops::get_pet::INPUT_SCHEMA,
         output_schema: Some(ops::get_pet::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
+        server_headers: &[],
         build: ops::get_pet::build,
     },
 ];
@@ -72,6 +77,7 @@ pub static API: ApiDef = ApiDef {
     default_base_url: Some("http://petstore.example.com/v1"),
     server_path: None,
     security_schemes: &SECURITY_SCHEMES,
+    server_headers: &SERVER_HEADERS,
     tools: &TOOLS,
     mode: ToolMode::Operations,
 };

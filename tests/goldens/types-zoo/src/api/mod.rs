@@ -4,7 +4,7 @@
 //! The API as static data: its tools, security schemes and defaults.
 
 use spec2mcp_runtime::def::{
-    ApiDef, SecurityScheme, ToolDef, ToolMode, Hints, Method, SchemeKind,
+    ApiDef, HeaderDef, Hints, Method, SchemeKind, SecurityScheme, ToolDef, ToolMode,
 };
 
 pub mod ops;
@@ -18,6 +18,9 @@ pub static SECURITY_SCHEMES: [SecurityScheme; 1] = [
         kind: SchemeKind::Bearer,
     },
 ];
+
+/// Header parameters the server fills itself instead of asking the agent.
+pub static SERVER_HEADERS: [HeaderDef; 0] = [];
 
 /// One entry per tool, in the order `tools/list` reports them.
 pub static TOOLS: [ToolDef; 10] = [
@@ -36,6 +39,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::get_animal::INPUT_SCHEMA,
         output_schema: Some(ops::get_animal::OUTPUT_SCHEMA),
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::get_animal::build,
     },
     ToolDef {
@@ -53,6 +57,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::replace_animal::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::replace_animal::build,
     },
     ToolDef {
@@ -70,6 +75,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::list_animals::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::list_animals::build,
     },
     ToolDef {
@@ -87,6 +93,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::create_animal::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::create_animal::build,
     },
     ToolDef {
@@ -104,6 +111,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::count_animals::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::count_animals::build,
     },
     ToolDef {
@@ -121,6 +129,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::plant_tree::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::plant_tree::build,
     },
     ToolDef {
@@ -138,6 +147,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::draw_shape::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::draw_shape::build,
     },
     ToolDef {
@@ -155,6 +165,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::search_pets::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::search_pets::build,
     },
     ToolDef {
@@ -172,6 +183,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::adopt_pet::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::adopt_pet::build,
     },
     ToolDef {
@@ -189,6 +201,7 @@ pub static TOOLS: [ToolDef; 10] = [
         input_schema: ops::post_anything::INPUT_SCHEMA,
         output_schema: None,
         security: &[&["bearerAuth"]],
+        server_headers: &[],
         build: ops::post_anything::build,
     },
 ];
@@ -203,6 +216,7 @@ pub static API: ApiDef = ApiDef {
     default_base_url: Some("https://zoo.example.com/v1"),
     server_path: None,
     security_schemes: &SECURITY_SCHEMES,
+    server_headers: &SERVER_HEADERS,
     tools: &TOOLS,
     mode: ToolMode::Operations,
 };

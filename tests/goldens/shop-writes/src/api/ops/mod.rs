@@ -6,6 +6,7 @@
 pub mod categories_list;
 pub mod categories_retrieve;
 pub mod echo_query;
+pub mod echo_headers;
 pub mod echo_path;
 pub mod me_orders_list;
 pub mod me_orders_retrieve;
