@@ -71,6 +71,19 @@ class ErrorDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The file to take in.")
+    note = serializers.CharField(required=False, help_text="A note kept with it.")
+
+
+class UploadedSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The file name as it arrived.")
+    size = serializers.IntegerField(help_text="Its size in bytes.")
+    sha256 = serializers.CharField(help_text="The SHA-256 of its content, hex.")
+    content_type = serializers.CharField(help_text="Its media type as it arrived.")
+    note = serializers.CharField(allow_null=True, help_text="The note, or null.")
+
+
 class EchoHeadersSerializer(serializers.Serializer):
     csrf_token = serializers.CharField(allow_null=True, help_text="Value of the X-CSRFToken header, or null.")
     accept_language = serializers.CharField(allow_null=True, help_text="Value of the Accept-Language header, or null.")

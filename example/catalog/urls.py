@@ -16,5 +16,6 @@ urlpatterns = [
     # and must still match as one segment.
     re_path(r"^echo/(?P<value>.+)/$", views.EchoPathView.as_view(), name="echo-path"),
     path("slow/", views.SlowView.as_view(), name="slow"),
+    path("uploads/", views.UploadView.as_view(), name="uploads"),
     *router.urls,
 ]

@@ -1,3 +1,4 @@
+import hashlib
 import time
 
 from django.db.models import Prefetch
@@ -5,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +17,8 @@ from .serializers import (
     EchoHeadersSerializer,
     EchoPathSerializer,
     EchoQuerySerializer,
+    UploadedSerializer,
+    UploadSerializer,
     ErrorDetailSerializer,
     OrderSerializer,
     ProductSerializer,
@@ -183,6 +187,35 @@ class EchoQueryView(APIView):
                 "query": {key: request.query_params.getlist(key) for key in request.query_params},
                 "request_tag": request.headers.get("X-Request-Tag"),
             }
+        )
+
+
+class UploadView(APIView):
+    """Takes a file upload (multipart/form-data only) and says what arrived; keeps nothing."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="uploads_create",
+        summary="Upload a file",
+        request=UploadSerializer,
+        responses={201: UploadedSerializer},
+    )
+    def post(self, request):
+        serializer = UploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        content = upload.read()
+        return Response(
+            {
+                "name": upload.name,
+                "size": len(content),
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "content_type": upload.content_type,
+                "note": serializer.validated_data.get("note"),
+            },
+            status=status.HTTP_201_CREATED,
         )
 
 

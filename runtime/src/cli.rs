@@ -155,6 +155,15 @@ pub async fn run(
         retries: options.retries,
         forward: options.forward_headers.clone(),
         headers: server_header_values(api, &options.headers)?,
+        upload_dir: match &options.upload_dir {
+            Some(dir) if !dir.is_dir() => {
+                return Err(RunError::Config(format!(
+                    "--upload-dir {}: not a folder",
+                    dir.display()
+                )))
+            }
+            other => other.clone(),
+        },
     };
     let executor = Executor::new(api, config, credentials)
         .map_err(|err: SetupError| RunError::Config(err.to_string()))?;

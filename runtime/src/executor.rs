@@ -13,6 +13,7 @@ use crate::caller::{Caller, ForwardRule};
 use crate::def::{ApiDef, HeaderSource, ToolDef};
 use crate::outcome::{self, CallContext, Response};
 use crate::request::{encode, Body, Request};
+use crate::upload::FileArg;
 
 /// Longest `Retry-After` the runtime waits out itself; a longer one is reported to the caller.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
@@ -33,6 +34,8 @@ pub struct UpstreamConfig {
     /// Values of the server-filled headers with an environment source, by name (from
     /// `--header` or the header's variable).
     pub headers: Vec<(&'static str, String)>,
+    /// The folder file arguments may name paths in (`--upload-dir`); none: base64 only.
+    pub upload_dir: Option<std::path::PathBuf>,
 }
 
 /// Why an [`Executor`] could not be built.
@@ -357,9 +360,70 @@ impl Executor {
                     .header(reqwest::header::CONTENT_TYPE, *media_type)
                     .body(form_encode(value));
             }
+            Some(Body::Multipart(value, files)) => {
+                builder = builder.multipart(self.multipart(value, files)?);
+            }
             None => {}
         }
         Ok(builder.header(reqwest::header::ACCEPT, "application/json, */*;q=0.5"))
+    }
+
+    /// A `multipart/form-data` body: the fields named in `files` as file parts (from base64 or
+    /// from the upload folder), the others as text (JSON for objects and arrays).
+    fn multipart(
+        &self,
+        value: &serde_json::Value,
+        files: &[&str],
+    ) -> Result<reqwest::multipart::Form, String> {
+        let mut form = reqwest::multipart::Form::new();
+        let serde_json::Value::Object(fields) = value else {
+            return Ok(form);
+        };
+        for (name, field) in fields {
+            if files.contains(&name.as_str()) {
+                let items = match field {
+                    serde_json::Value::Array(items) => items.iter().collect(),
+                    other => vec![other],
+                };
+                for item in items.into_iter().filter(|i| !i.is_null()) {
+                    let arg: FileArg = serde_json::from_value(item.clone())
+                        .map_err(|err| format!("field `body.{name}`: {err}"))?;
+                    let file = arg
+                        .resolve(self.config.upload_dir.as_deref())
+                        .map_err(|err| format!("field `body.{name}`: {err}"))?;
+                    // The caller's media type, else one guessed from the name.
+                    let media_type = file.media_type.clone().unwrap_or_else(|| {
+                        mime_guess::from_path(&file.filename)
+                            .first_or_octet_stream()
+                            .to_string()
+                    });
+                    let part = reqwest::multipart::Part::bytes(file.bytes)
+                        .file_name(file.filename)
+                        .mime_str(&media_type)
+                        .map_err(|_| {
+                            format!("field `body.{name}`: `{media_type}` is not a media type")
+                        })?;
+                    form = form.part(name.clone(), part);
+                }
+                continue;
+            }
+            let items = match field {
+                serde_json::Value::Array(items)
+                    if items.iter().all(|i| !i.is_object() && !i.is_array()) =>
+                {
+                    items.iter().collect()
+                }
+                other => vec![other],
+            };
+            for item in items {
+                match item {
+                    serde_json::Value::Null => {}
+                    serde_json::Value::String(s) => form = form.text(name.clone(), s.clone()),
+                    other => form = form.text(name.clone(), other.to_string()),
+                }
+            }
+        }
+        Ok(form)
     }
 
     /// The server-filled headers `tool` takes, with their values for this call (a generated one

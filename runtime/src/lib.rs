@@ -24,6 +24,7 @@ pub mod request;
 pub mod server;
 pub mod suggest;
 pub mod telemetry;
+pub mod upload;
 pub mod validate;
 
 /// The MCP SDK, for hand-written tools (`rmcp::model::CallToolResult`, …).

@@ -41,6 +41,8 @@ pub struct Options {
     pub forward_headers: Vec<ForwardRule>,
     /// Values of the headers the server fills (`--header NAME=VALUE`).
     pub headers: Vec<(String, String)>,
+    /// The folder file arguments may name paths in.
+    pub upload_dir: Option<std::path::PathBuf>,
     /// Environment variable holding the bearer token the HTTP endpoint demands.
     pub require_bearer_env: Option<String>,
     /// Extra attempts for idempotent requests.
@@ -63,6 +65,7 @@ impl Default for Options {
             allowed_origins: Vec::new(),
             forward_headers: Vec::new(),
             headers: Vec::new(),
+            upload_dir: None,
             require_bearer_env: None,
             retries: 2,
             max_request_bytes: 1024 * 1024,
@@ -136,6 +139,7 @@ enum Flag {
     AllowedOrigin,
     ForwardHeader,
     Header,
+    UploadDir,
     RequireBearerEnv,
     Retries,
     MaxRequestBytes,
@@ -190,6 +194,7 @@ const FLAGS: &[Spelling] = &[
     spelling(Flag::AllowedOrigin, "allowed-origin", "<ORIGIN>", "Extra browser origin accepted over HTTP, e.g. `https://app.example.com:443` (loopback origins always are; any other `Origin` is refused); repeatable").repeatable(),
     spelling(Flag::ForwardHeader, "forward-header", "<NAME|INCOMING:UPSTREAM>", "Pass this header of each incoming MCP HTTP request upstream, replacing a static credential in the same header; repeatable. Off by default: see the README on token passthrough first").repeatable(),
     spelling(Flag::Header, "header", "<NAME=VALUE>", "The value of a header the server fills for the operations that take it (a CSRF token, Accept-Language), instead of its environment variable; repeatable").repeatable(),
+    spelling(Flag::UploadDir, "upload-dir", "<DIR>", "Let file arguments of uploads name a path inside DIR instead of carrying base64 content (off by default: the agent then chooses which of these files go to the API; nothing outside DIR is ever read)"),
     spelling(Flag::RequireBearerEnv, "require-bearer-env", "<VAR>", "Demand `Authorization: Bearer <value of VAR>` on the HTTP endpoint (401 otherwise)"),
     spelling(Flag::Retries, "retries", "<N>", "Extra attempts for idempotent requests (GET, PUT, DELETE) after a connect error, a 502/503/504, or a 429 with a short Retry-After [default: 2]"),
     spelling(Flag::MaxRequestBytes, "max-request-bytes", "<BYTES>", "Largest MCP HTTP request body accepted (413 beyond) [default: 1048576]"),
@@ -358,6 +363,7 @@ fn apply(options: &mut Options, spelling: &Spelling, value: String) -> Result<()
                 .push((name.trim().to_owned(), header_value.to_owned())),
             _ => return Err(invalid("expected NAME=VALUE")),
         },
+        Flag::UploadDir => options.upload_dir = Some(std::path::PathBuf::from(value)),
         Flag::ForwardHeader => {
             let rule = ForwardRule::from_str(&value).map_err(|msg| invalid(&msg))?;
             options.forward_headers.push(rule)

@@ -54,6 +54,9 @@ pub enum Body {
     Json(&'static str, Value),
     /// `application/x-www-form-urlencoded`, from a flat object.
     Form(&'static str, Value),
+    /// `multipart/form-data`, from a flat object whose fields named in the list are files
+    /// ([`crate::upload::FileArg`], or arrays of them).
+    Multipart(Value, &'static [&'static str]),
 }
 
 /// One upstream request, before the base URL and credentials are added.
@@ -160,6 +163,15 @@ impl Request {
         value: &T,
     ) -> Result<(), ArgsError> {
         self.set_body(value, |v| Body::Form(media_type, v))
+    }
+
+    /// Sets a `multipart/form-data` body; `files` names the fields that hold files.
+    pub fn multipart_body<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        files: &'static [&'static str],
+    ) -> Result<(), ArgsError> {
+        self.set_body(value, |v| Body::Multipart(v, files))
     }
 
     fn set_body<T: Serialize + ?Sized>(

@@ -20,7 +20,7 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
     let mut uses = Uses {
         value: true,
         map: true,
-        btree_map: false,
+        ..Uses::default()
     };
     let mut named = false;
     let mut note = |t: &TypeRef| {
@@ -69,6 +69,10 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         sets.push(match body.encoding {
             BodyEncoding::Json => quote!(req.json_body(#media, &input.#field)?;),
             BodyEncoding::Form => quote!(req.form_body(#media, &input.#field)?;),
+            BodyEncoding::Multipart => {
+                let files = &body.files;
+                quote!(req.multipart_body(&input.#field, &[#(#files),*])?;)
+            }
         });
     }
     let schema_text = serde_json::to_string_pretty(&tool.input_schema)

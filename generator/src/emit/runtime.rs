@@ -36,6 +36,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "server.rs",
     "suggest.rs",
     "telemetry.rs",
+    "upload.rs",
     "validate.rs",
 );
 

@@ -53,6 +53,7 @@ pub fn ty(t: &TypeRef, types_path: &TokenStream) -> Result<TokenStream, EmitErro
             let inner = ty(inner, types_path)?;
             quote!(Box<#inner>)
         }
+        TypeRef::File => quote!(FileArg),
     })
 }
 
@@ -65,6 +66,8 @@ pub struct Uses {
     pub map: bool,
     /// `std::collections::BTreeMap`.
     pub btree_map: bool,
+    /// `spec2mcp_runtime::upload::FileArg`.
+    pub file: bool,
 }
 
 impl Uses {
@@ -80,6 +83,7 @@ impl Uses {
                 self.btree_map = true;
                 self.add(inner);
             }
+            TypeRef::File => self.file = true,
             TypeRef::List(inner) | TypeRef::Option(inner) | TypeRef::Boxed(inner) => {
                 self.add(inner)
             }
@@ -105,7 +109,14 @@ impl Uses {
         } else {
             quote!()
         };
-        quote!(#btree #json)
+        let file = if self.file {
+            quote!(
+                use spec2mcp_runtime::upload::FileArg;
+            )
+        } else {
+            quote!()
+        };
+        quote!(#btree #json #file)
     }
 }
 

@@ -233,6 +233,8 @@ pub struct BodyArg {
     pub required: bool,
     /// Doc comment.
     pub doc: String,
+    /// The fields that are files (a multipart body's binary fields).
+    pub files: Vec<String>,
 }
 
 /// How a request body is sent.
@@ -242,6 +244,8 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`: fields, some of them files.
+    Multipart,
 }
 
 /// A Rust type as the emitter writes it.
@@ -271,6 +275,8 @@ pub enum TypeRef {
     Option(Box<TypeRef>),
     /// `Box<T>` (breaks recursion).
     Boxed(Box<TypeRef>),
+    /// A file argument (`spec2mcp_runtime::upload::FileArg`): base64 content or an upload path.
+    File,
 }
 
 impl TypeRef {

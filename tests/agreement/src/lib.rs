@@ -183,6 +183,11 @@ impl Maker<'_> {
         if let Some(constant) = map.get("const") {
             return vec![constant.clone()];
         }
+        if map.contains_key("properties") {
+            // Properties beside a union of constraints (a file: content or path): the object's
+            // values, which the checker then sorts.
+            return self.object(map, depth);
+        }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = map.get(key) {
                 // One value per member: every member is tried.

@@ -254,6 +254,43 @@ impl<'n, 'a> SchemaWriter<'n, 'a> {
         }
     }
 
+    /// The schema of a `multipart/form-data` body (the object node `id`): its `files` fields are
+    /// file arguments ([`file_schema`]), one or a list, the others written as usual.
+    pub fn write_form(&mut self, id: Id, files: &[String]) -> Value {
+        let mut written = self.write(id);
+        let Value::Object(map) = &mut written else {
+            return written;
+        };
+        if let Some(Value::Object(properties)) = map.get_mut("properties") {
+            for name in files {
+                if let Some(property) = properties.get_mut(name) {
+                    let list = property.get("type") == Some(&json!("array"))
+                        || property
+                            .get("type")
+                            .and_then(Value::as_array)
+                            .is_some_and(|t| t.contains(&json!("array")));
+                    let mut file = file_schema();
+                    if let (Some(Value::String(own)), Value::Object(file)) =
+                        (property.get("description").cloned(), &mut file)
+                    {
+                        let generic = file
+                            .get("description")
+                            .and_then(Value::as_str)
+                            .unwrap_or("");
+                        let combined = format!("{own}\n\n{generic}");
+                        file.insert("description".into(), Value::String(combined));
+                    }
+                    *property = if list {
+                        json!({"type": "array", "items": file})
+                    } else {
+                        file
+                    };
+                }
+            }
+        }
+        written
+    }
+
     /// A part of an `allOf`: an object part stays open to the other parts' properties.
     fn write_open(&mut self, id: Id) -> Value {
         let target = self.ir.target(id);
@@ -323,6 +360,23 @@ impl<'n, 'a> SchemaWriter<'n, 'a> {
         }
         written
     }
+}
+
+/// A file argument (the runtime's `FileArg`): its content as base64, or a path inside the
+/// server's `--upload-dir`, with an optional name and media type.
+pub fn file_schema() -> Value {
+    json!({
+        "type": "object",
+        "description": "A file: its content as base64 in `content_base64`, or, when the server was started with --upload-dir, a `path` inside that folder.",
+        "properties": {
+            "content_base64": {"type": "string", "contentEncoding": "base64", "description": "The file's bytes, base64-encoded."},
+            "path": {"type": "string", "description": "A file inside the server's upload folder (--upload-dir)."},
+            "filename": {"type": "string", "description": "The file name to send (default: the path's, else `upload`)."},
+            "media_type": {"type": "string", "description": "The file's media type (default: guessed from its name)."}
+        },
+        "anyOf": [{"required": ["content_base64"]}, {"required": ["path"]}],
+        "additionalProperties": false
+    })
 }
 
 /// Keywords real data breaks: a Django SlugField holds `o-brien-ñ` against `^[-a-zA-Z0-9_]+$`,

@@ -419,6 +419,56 @@ impl TypeBuilder {
         }
     }
 
+    /// The struct of a `multipart/form-data` body (the object node `id`): its `files` fields are
+    /// file arguments (one, or a list of them), the others typed as usual.
+    pub fn form_struct(
+        &mut self,
+        ir: &Normalizer<'_>,
+        id: Id,
+        files: &[String],
+        hint: &str,
+    ) -> Result<TypeRef, Unsupported> {
+        let target = ir.target(id);
+        let Kind::Object(object) = &ir.get(target).kind else {
+            return self.type_of(ir, id, hint);
+        };
+        let name = self.claim_name(&format!("{}#form", ir.get(target).pointer), hint);
+        let mut fields = Vec::new();
+        let mut idents = HashSet::new();
+        for property in &object.properties {
+            let ty = if files.contains(&property.name) {
+                match ir.get(ir.target(property.node)).kind {
+                    Kind::Array(_) => TypeRef::List(Box::new(TypeRef::File)),
+                    _ => TypeRef::File,
+                }
+            } else {
+                let field_hint = format!("{name}{}", naming::pascal_ident(&property.name, "Field"));
+                self.type_of(ir, property.node, &field_hint)?
+            };
+            let ty = if property.required { ty } else { ty.optional() };
+            fields.push(Field {
+                wire: property.name.clone(),
+                ident: naming::unique(naming::snake_ident(&property.name), &mut idents, usize::MAX),
+                ty,
+                required: property.required,
+                doc: doc_of(ir, property.node),
+            });
+        }
+        let doc = ir.get(target).doc().unwrap_or_default();
+        self.types.insert(
+            name.clone(),
+            NamedType {
+                name: name.clone(),
+                doc,
+                kind: TypeKind::Struct {
+                    fields,
+                    extra: None,
+                },
+            },
+        );
+        Ok(TypeRef::Named(name))
+    }
+
     /// The PATCH form of a body type: a struct with required fields gets a `Patched…` twin whose
     /// fields are all optional (drf-spectacular already writes `Patched*Request`; other specs
     /// often reuse the PUT schema).
@@ -526,5 +576,6 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Map(_) => "Map".into(),
         TypeRef::Option(inner) | TypeRef::Boxed(inner) => variant_name(inner),
         TypeRef::Any | TypeRef::Object => "Value".into(),
+        TypeRef::File => "File".into(),
     }
 }

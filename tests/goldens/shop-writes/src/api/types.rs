@@ -3,6 +3,7 @@
 
 //! Types of the tool inputs, one per schema they use.
 
+use spec2mcp_runtime::upload::FileArg;
 use spec2mcp_runtime::serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,4 +49,15 @@ pub struct ReviewRequest {
     pub rating: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "spec2mcp_runtime::serde")]
+#[serde(deny_unknown_fields)]
+pub struct UploadsCreateBody {
+    /// The file to take in.
+    pub file: FileArg,
+    /// A note kept with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }

@@ -20,3 +20,4 @@ pub mod products_publish_create;
 pub mod products_reviews_list;
 pub mod products_reviews_create;
 pub mod slow;
+pub mod uploads_create;
