@@ -28,6 +28,9 @@ pub struct Config {
     pub max_tool_name_len: Option<usize>,
     /// How operations are offered (default: one tool each).
     pub mode: Option<Mode>,
+    /// Compose titles and descriptions from the spec where its own are missing or shared by
+    /// several operations (default: true).
+    pub derive_descriptions: Option<bool>,
     /// Header parameters by name: filled by the server (from its environment or `--header`),
     /// generated per call, or left to the agent as arguments. Unlisted headers follow the
     /// defaults of [`HeaderPolicy::default_for`].

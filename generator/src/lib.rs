@@ -232,6 +232,7 @@ pub fn model_loaded(
         max_tool_name_len: config.max_tool_name_len.unwrap_or(64).clamp(16, 128),
         mode: options.mode.or(config.mode).unwrap_or_default(),
         headers: config.headers.clone(),
+        derive_descriptions: config.derive_descriptions.unwrap_or(true),
     };
     let api = model::build(spec, &settings, &mut diags);
     let mut diagnostics = Diagnostics::default();

@@ -53,6 +53,52 @@ pub struct ToolEntry {
     pub input_schema: Value,
     /// JSON Schema of the structured result, when there is one.
     pub output_schema: Option<Value>,
+    /// The identifiers the tool needs and the tools that yield them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<NeedEntry>,
+    /// The identifiers its answer yields.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub yields: Vec<YieldEntry>,
+    /// Texts composed from the spec rather than taken from it: `title`, `description`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<String>,
+}
+
+/// An identifier a tool needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NeedEntry {
+    /// The argument.
+    pub argument: String,
+    /// The resource it identifies.
+    pub resource: String,
+    /// The resource's field.
+    pub field: String,
+    /// Tools whose answers yield it.
+    pub from: Vec<String>,
+    /// A list tool that finds the resource by words (`tool`, `argument`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<SearchEntry>,
+}
+
+/// Where to look an identifier up by words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchEntry {
+    /// The list tool.
+    pub tool: String,
+    /// Its argument for words.
+    pub argument: String,
+}
+
+/// An identifier a tool's answer yields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YieldEntry {
+    /// The resource.
+    pub resource: String,
+    /// Its field.
+    pub field: String,
+    /// Where in the answer.
+    pub at: String,
 }
 
 /// MCP's tool annotations.
@@ -90,6 +136,37 @@ impl Manifest {
                 },
                 input_schema: t.input_schema.clone(),
                 output_schema: t.output_schema.clone(),
+                needs: t
+                    .needs
+                    .iter()
+                    .map(|n| NeedEntry {
+                        argument: n.argument.clone(),
+                        resource: n.resource.clone(),
+                        field: n.field.clone(),
+                        from: n.from.clone(),
+                        search: n
+                            .search
+                            .clone()
+                            .map(|(tool, argument)| SearchEntry { tool, argument }),
+                    })
+                    .collect(),
+                yields: t
+                    .yields
+                    .iter()
+                    .map(|y| YieldEntry {
+                        resource: y.resource.clone(),
+                        field: y.field.clone(),
+                        at: y.at.clone(),
+                    })
+                    .collect(),
+                derived: [
+                    (t.derived.title, "title"),
+                    (t.derived.description, "description"),
+                ]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, name)| name.to_owned())
+                .collect(),
             })
             .collect();
         Manifest {

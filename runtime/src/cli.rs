@@ -168,8 +168,13 @@ pub async fn run(
     let executor = Executor::new(api, config, credentials)
         .map_err(|err: SetupError| RunError::Config(err.to_string()))?;
     let mode = options.mode.unwrap_or(api.mode);
-    let server =
-        McpServer::new(executor, custom, mode).map_err(|err| RunError::Setup(err.to_string()))?;
+    let policy = crate::call::CallPolicy {
+        coerce: !options.strict_arguments,
+        max_pages: options.max_pages,
+        max_bytes: options.max_response_bytes,
+    };
+    let server = McpServer::new(executor, custom, mode, policy)
+        .map_err(|err| RunError::Setup(err.to_string()))?;
     server.start_client();
 
     match options.transport {

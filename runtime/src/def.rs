@@ -68,8 +68,41 @@ pub struct ToolDef {
     /// Header parameters of [`ApiDef::server_headers`] this operation takes, by name, and
     /// whether each is required.
     pub server_headers: &'static [(&'static str, bool)],
+    /// The identifiers it needs, and which tools yield them.
+    pub needs: &'static [NeedDef],
+    /// The identifiers its answer yields.
+    pub yields: &'static [YieldDef],
+    /// Which texts were composed from the spec: `title`, `description`.
+    pub derived: &'static [&'static str],
     /// Parses the arguments into the tool's typed input and builds the request.
     pub build: fn(serde_json::Map<String, serde_json::Value>) -> Result<Request, ArgsError>,
+}
+
+/// An identifier a tool needs from the caller (a path parameter, a filter, a body field
+/// naming another resource), and the tools whose answers yield it.
+#[derive(Debug)]
+pub struct NeedDef {
+    /// The argument: `slug`, `category`, `body.category`.
+    pub argument: &'static str,
+    /// The resource it identifies: `Product`.
+    pub resource: &'static str,
+    /// The resource's field it is: `slug`, `id`.
+    pub field: &'static str,
+    /// Tools whose answers carry it, lists first.
+    pub from: &'static [&'static str],
+    /// A list tool that finds the resource by words, and its argument for them.
+    pub search: Option<(&'static str, &'static str)>,
+}
+
+/// An identifier a tool's answer carries.
+#[derive(Debug)]
+pub struct YieldDef {
+    /// The resource.
+    pub resource: &'static str,
+    /// Its field.
+    pub field: &'static str,
+    /// Where in the answer: `results[].slug`, `[].id`, `slug`.
+    pub at: &'static str,
 }
 
 /// HTTP methods an operation can have.

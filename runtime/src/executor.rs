@@ -11,7 +11,7 @@ use tracing::Instrument;
 use crate::auth::Credentials;
 use crate::caller::{Caller, ForwardRule};
 use crate::def::{ApiDef, HeaderSource, ToolDef};
-use crate::outcome::{self, CallContext, Response};
+use crate::outcome::{self, CallContext, ErrorKind, Response};
 use crate::request::{encode, Body, Request};
 use crate::upload::FileArg;
 
@@ -148,13 +148,19 @@ impl Executor {
     }
 
     /// Sends `req` for `tool` on behalf of `caller` and shapes the answer into a tool result.
-    /// The span is per call and starts at the root, so spans never nest across requests.
     pub async fn call(
         &self,
         tool: &'static ToolDef,
         req: Request,
         caller: &Caller,
     ) -> CallToolResult {
+        self.exchange(tool, req, caller).await.result
+    }
+
+    /// Like [`Executor::call`], keeping what the tool-call pipeline acts on besides the result:
+    /// the status, and where the next page is. The span is per call and starts at the root, so
+    /// spans never nest across requests.
+    pub async fn exchange(&self, tool: &'static ToolDef, req: Request, caller: &Caller) -> Called {
         let span = tracing::info_span!(
             parent: None,
             "tool_call",
@@ -180,7 +186,7 @@ impl Executor {
         req: Request,
         caller: &Caller,
         traceparent: String,
-    ) -> CallToolResult {
+    ) -> Called {
         let started = Instant::now();
         let path = fill_path(tool.path, &req.path_params);
         let ctx = CallContext {
@@ -192,7 +198,13 @@ impl Executor {
         };
         let server_headers = match self.server_headers(tool) {
             Ok(headers) => headers,
-            Err(what) => return outcome::transport_error(&ctx, &what),
+            Err(what) => {
+                return Called::failed(outcome::transport_error(
+                    &ctx,
+                    &what,
+                    ErrorKind::ServerConfig,
+                ))
+            }
         };
         // An idempotency key makes repeating a write safe: the upstream does it once.
         let keyed = server_headers
@@ -217,7 +229,13 @@ impl Executor {
                 &traceparent,
             ) {
                 Ok(builder) => builder,
-                Err(what) => return outcome::transport_error(&ctx, &what),
+                Err(what) => {
+                    return Called::failed(outcome::transport_error(
+                        &ctx,
+                        &what,
+                        ErrorKind::BadArguments,
+                    ))
+                }
             };
             let result = builder.send().await;
             let wait = match &result {
@@ -244,7 +262,7 @@ impl Executor {
         span.record("attempts", attempt);
         let response = match response {
             Ok(response) => response,
-            Err(err) => return self.failed(&ctx, &err),
+            Err(err) => return Called::failed(self.failed(&ctx, &err)),
         };
         let status = response.status();
         let headers = response.headers();
@@ -257,10 +275,11 @@ impl Executor {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let page_headers = page_headers(headers);
         let (body, truncated_from) =
             match read_limited(response, self.config.max_response_bytes).await {
                 Ok(read) => read,
-                Err(err) => return self.failed(&ctx, &err),
+                Err(err) => return Called::failed(self.failed(&ctx, &err)),
             };
         span.record("status", status.as_u16());
         span.record("bytes", body.len());
@@ -274,10 +293,24 @@ impl Executor {
             truncated_from,
             retry_after: retry_after_text,
         };
-        if status.is_success() {
+        let result = if status.is_success() {
             outcome::success(&resp, self.output_schema(tool))
         } else {
             outcome::http_error(&ctx, &resp)
+        };
+        // The next page: DRF's `next` in the answer, else a `Link: <…>; rel="next"` header.
+        let next = result
+            .structured_content
+            .as_ref()
+            .and_then(|v| v.get("next"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .or_else(|| link_next(&page_headers));
+        Called {
+            result,
+            status: Some(resp.status),
+            next,
+            page_headers,
         }
     }
 
@@ -473,7 +506,14 @@ impl Executor {
         } else {
             format!("the upstream request failed: {}", source_chain(err))
         };
-        outcome::transport_error(ctx, &what)
+        let kind = if err.is_timeout() {
+            ErrorKind::Timeout
+        } else if err.is_connect() {
+            ErrorKind::Unreachable
+        } else {
+            ErrorKind::UpstreamFailure
+        };
+        outcome::transport_error(ctx, &what, kind)
     }
 
     fn credential_vars(&self, tool: &ToolDef) -> Vec<(&'static str, bool)> {
@@ -488,6 +528,66 @@ impl Executor {
         }
         vars
     }
+}
+
+/// What came of one call: its result, and what the tool-call pipeline acts on beside it.
+#[derive(Debug)]
+pub struct Called {
+    /// The tool result.
+    pub result: CallToolResult,
+    /// The upstream's HTTP status, when it answered.
+    pub status: Option<u16>,
+    /// The URL of the next page, from DRF's `next` or a `Link` header.
+    pub next: Option<String>,
+    /// The answer's pagination headers (`Link`, `X-Total-Count`, …), by lower-case name.
+    pub page_headers: Vec<(String, String)>,
+}
+
+impl Called {
+    /// A call that got no answer.
+    fn failed(result: CallToolResult) -> Called {
+        Called {
+            result,
+            status: None,
+            next: None,
+            page_headers: Vec::new(),
+        }
+    }
+}
+
+/// The headers about pagination (`Link`, `X-Total-Count`, `X-Next-Page`, …), which the result
+/// passes on instead of dropping.
+fn page_headers(headers: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    const WORDS: &[&str] = &["total", "page", "cursor", "next", "prev", "more", "count"];
+    headers
+        .iter()
+        .filter(|(name, _)| {
+            let name = name.as_str();
+            name == "link" || (name.starts_with("x-") && WORDS.iter().any(|w| name.contains(w)))
+        })
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect()
+}
+
+/// The `rel="next"` target of a `Link` header (RFC 8288), if there is one.
+fn link_next(headers: &[(String, String)]) -> Option<String> {
+    let (_, link) = headers.iter().find(|(name, _)| name == "link")?;
+    link.split(',').find_map(|entry| {
+        let (target, params) = entry.split_once(';')?;
+        let next = params.split(';').any(|p| {
+            let p = p.trim().to_ascii_lowercase();
+            p == "rel=\"next\"" || p == "rel=next"
+        });
+        next.then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned()
+        })
+    })
 }
 
 /// A random key in UUID form (version 4 layout), for a generated header.
@@ -686,6 +786,22 @@ mod tests {
         let params = [("slug", "a%2Fb".to_owned()), ("id", "7".to_owned())];
         assert_eq!(fill_path("/p/{slug}/r/{id}/", &params), "/p/a%2Fb/r/7/");
         assert_eq!(fill_path("/p/{missing}", &params), "/p/{missing}");
+    }
+
+    #[test]
+    fn link_headers_give_the_next_page() {
+        let headers = vec![(
+            "link".to_owned(),
+            r#"<https://api.github.com/repositories/1/issues?page=2>; rel="next", <https://api.github.com/repositories/1/issues?page=9>; rel="last""#.to_owned(),
+        )];
+        assert_eq!(
+            link_next(&headers).as_deref(),
+            Some("https://api.github.com/repositories/1/issues?page=2")
+        );
+        assert_eq!(
+            link_next(&[("link".into(), "<x>; rel=\"prev\"".into())]),
+            None
+        );
     }
 
     #[test]

@@ -11,15 +11,19 @@
 
 pub mod args;
 pub mod auth;
+pub mod call;
 pub mod caller;
 pub mod check;
 pub mod cli;
+pub mod coerce;
 pub mod def;
 pub mod dynamic;
 pub mod executor;
 pub mod http;
 pub mod options;
 pub mod outcome;
+pub mod paging;
+pub mod recover;
 pub mod request;
 pub mod server;
 pub mod suggest;

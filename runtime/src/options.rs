@@ -43,6 +43,10 @@ pub struct Options {
     pub headers: Vec<(String, String)>,
     /// The folder file arguments may name paths in.
     pub upload_dir: Option<std::path::PathBuf>,
+    /// Refuse arguments that do not fit as given instead of converting what converts losslessly.
+    pub strict_arguments: bool,
+    /// Pages one read fetches at most (1: only the next page's arguments are given).
+    pub max_pages: usize,
     /// Environment variable holding the bearer token the HTTP endpoint demands.
     pub require_bearer_env: Option<String>,
     /// Extra attempts for idempotent requests.
@@ -66,6 +70,8 @@ impl Default for Options {
             forward_headers: Vec::new(),
             headers: Vec::new(),
             upload_dir: None,
+            strict_arguments: false,
+            max_pages: 1,
             require_bearer_env: None,
             retries: 2,
             max_request_bytes: 1024 * 1024,
@@ -140,6 +146,8 @@ enum Flag {
     ForwardHeader,
     Header,
     UploadDir,
+    StrictArguments,
+    MaxPages,
     RequireBearerEnv,
     Retries,
     MaxRequestBytes,
@@ -195,6 +203,8 @@ const FLAGS: &[Spelling] = &[
     spelling(Flag::ForwardHeader, "forward-header", "<NAME|INCOMING:UPSTREAM>", "Pass this header of each incoming MCP HTTP request upstream, replacing a static credential in the same header; repeatable. Off by default: see the README on token passthrough first").repeatable(),
     spelling(Flag::Header, "header", "<NAME=VALUE>", "The value of a header the server fills for the operations that take it (a CSRF token, Accept-Language), instead of its environment variable; repeatable").repeatable(),
     spelling(Flag::UploadDir, "upload-dir", "<DIR>", "Let file arguments of uploads name a path inside DIR instead of carrying base64 content (off by default: the agent then chooses which of these files go to the API; nothing outside DIR is ever read)"),
+    spelling(Flag::StrictArguments, "strict-arguments", "", "Refuse arguments that do not fit the input schema as given, instead of converting what converts without loss (\"300\" for an integer, 5 for a string)"),
+    spelling(Flag::MaxPages, "max-pages", "<N>", "Pages one read fetches at once, following `next` or a Link header, within --max-response-bytes [default: 1]"),
     spelling(Flag::RequireBearerEnv, "require-bearer-env", "<VAR>", "Demand `Authorization: Bearer <value of VAR>` on the HTTP endpoint (401 otherwise)"),
     spelling(Flag::Retries, "retries", "<N>", "Extra attempts for idempotent requests (GET, PUT, DELETE) after a connect error, a 502/503/504, or a 429 with a short Retry-After [default: 2]"),
     spelling(Flag::MaxRequestBytes, "max-request-bytes", "<BYTES>", "Largest MCP HTTP request body accepted (413 beyond) [default: 1048576]"),
@@ -302,19 +312,19 @@ where
             });
         };
         let name = spelling.name;
-        if matches!(spelling.flag, Flag::Help | Flag::Version) {
-            if inline.is_some() {
-                return Err(OptionsError::UnexpectedValue(name));
-            }
-            return Ok(if spelling.flag == Flag::Help {
-                Parsed::Help
-            } else {
-                Parsed::Version
-            });
+        let takes_value = !spelling.value.is_empty();
+        if !takes_value && inline.is_some() {
+            return Err(OptionsError::UnexpectedValue(name));
         }
-        let value = match inline {
-            Some(value) => value,
-            None => args.next().ok_or(OptionsError::MissingValue(name))?,
+        match spelling.flag {
+            Flag::Help => return Ok(Parsed::Help),
+            Flag::Version => return Ok(Parsed::Version),
+            _ => {}
+        }
+        let value = match (inline, takes_value) {
+            (Some(value), _) => value,
+            (None, true) => args.next().ok_or(OptionsError::MissingValue(name))?,
+            (None, false) => String::new(),
         };
         if !spelling.repeatable {
             if seen.contains(&name) {
@@ -364,6 +374,12 @@ fn apply(options: &mut Options, spelling: &Spelling, value: String) -> Result<()
             _ => return Err(invalid("expected NAME=VALUE")),
         },
         Flag::UploadDir => options.upload_dir = Some(std::path::PathBuf::from(value)),
+        Flag::StrictArguments => options.strict_arguments = true,
+        Flag::MaxPages => {
+            options.max_pages = parsed(&value)
+                .filter(|n: &usize| *n >= 1)
+                .ok_or_else(|| invalid("expected a whole number of at least 1"))?
+        }
         Flag::ForwardHeader => {
             let rule = ForwardRule::from_str(&value).map_err(|msg| invalid(&msg))?;
             options.forward_headers.push(rule)

@@ -101,6 +101,168 @@ fn answer_text(body: &[u8], value: &Value) -> String {
     }
 }
 
+/// What kind of failure a result reports, in its text and, for a client that acts on it, in
+/// `_meta["spec2mcp/error"]`: `{kind, retryable, fix?}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The arguments do not fit the tool, or the upstream rejected them (400).
+    BadArguments,
+    /// The identifier names nothing (404).
+    NotFound,
+    /// Not authenticated or not allowed (401, 403).
+    Permission,
+    /// The resource's state forbids it (409, 412, 422).
+    Conflict,
+    /// Too many requests (429) or quota (402).
+    RateLimited,
+    /// The upstream failed (5xx).
+    UpstreamFailure,
+    /// No answer in time.
+    Timeout,
+    /// The upstream could not be reached.
+    Unreachable,
+    /// Any other refusal (405, 406, 415, …).
+    Rejected,
+    /// The server lacks configuration the call needs (a server-filled header's value).
+    ServerConfig,
+}
+
+/// `_meta` key of a failed result's classification.
+pub const META_ERROR: &str = "spec2mcp/error";
+
+impl ErrorKind {
+    /// The kind for an HTTP status of a failed call.
+    pub fn of_status(status: u16) -> ErrorKind {
+        match status {
+            400 => ErrorKind::BadArguments,
+            401 | 403 => ErrorKind::Permission,
+            404 | 410 => ErrorKind::NotFound,
+            409 | 412 | 422 => ErrorKind::Conflict,
+            402 | 429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::UpstreamFailure,
+            _ => ErrorKind::Rejected,
+        }
+    }
+
+    /// Its name in `_meta`: `not_found`, `rate_limited`, …
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::BadArguments => "bad_arguments",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Permission => "permission",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::UpstreamFailure => "upstream_failure",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Unreachable => "unreachable",
+            ErrorKind::Rejected => "rejected",
+            ErrorKind::ServerConfig => "server_config",
+        }
+    }
+
+    /// Whether the same call, unchanged, can succeed later.
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::RateLimited
+                | ErrorKind::UpstreamFailure
+                | ErrorKind::Timeout
+                | ErrorKind::Unreachable
+        )
+    }
+
+    /// The sentence on retrying.
+    fn retry_advice(self) -> &'static str {
+        match self {
+            ErrorKind::RateLimited => "Retrying unchanged can work after the wait.",
+            ErrorKind::UpstreamFailure | ErrorKind::Timeout | ErrorKind::Unreachable => {
+                "Retrying unchanged later can work."
+            }
+            ErrorKind::Conflict => {
+                "Retrying unchanged will fail the same way: change the request or the resource's state first."
+            }
+            ErrorKind::ServerConfig => {
+                "Retrying will fail the same way until the server's operator configures it."
+            }
+            _ => "Retrying unchanged will fail the same way.",
+        }
+    }
+}
+
+/// A tool that fixes a failure: where a valid identifier comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The tool to call.
+    pub tool: String,
+    /// Its argument for words, when it can find the resource by them.
+    pub search: Option<String>,
+    /// The argument of the failed call it gives a value for.
+    pub argument: String,
+    /// The resource and field that value is (`a Product's slug`).
+    pub what: String,
+}
+
+/// Marks a failed result with its kind: one line of text and `_meta["spec2mcp/error"]`.
+pub fn classify(mut result: CallToolResult, kind: ErrorKind) -> CallToolResult {
+    let line = format!("[{}] {}", kind.name(), kind.retry_advice());
+    append_text(&mut result, &line);
+    let mut meta = result.meta.take().unwrap_or_default();
+    meta.0.insert(
+        META_ERROR.into(),
+        serde_json::json!({"kind": kind.name(), "retryable": kind.retryable()}),
+    );
+    result.meta = Some(meta);
+    result
+}
+
+/// Adds the way out to a classified failure: the tool that gives a valid identifier.
+pub fn with_fix(mut result: CallToolResult, fix: &Fix) -> CallToolResult {
+    let search = match &fix.search {
+        Some(argument) => format!(" (its `{argument}` argument finds one by words)"),
+        None => String::new(),
+    };
+    append_text(
+        &mut result,
+        &format!(
+            "To fix: `{}` takes {}; call `{}`{search} for valid values.",
+            fix.argument, fix.what, fix.tool
+        ),
+    );
+    if let Some(error) = result
+        .meta
+        .as_mut()
+        .and_then(|m| m.0.get_mut(META_ERROR))
+        .and_then(Value::as_object_mut)
+    {
+        let mut value = serde_json::json!({"tool": fix.tool, "argument": fix.argument});
+        if let Some(search) = &fix.search {
+            value["search"] = Value::String(search.clone());
+        }
+        error.insert("fix".into(), value);
+    }
+    result
+}
+
+/// Adds a line to what the result says. An error's text grows; a success's first text block
+/// stays the answer exactly as it came (clients parse it as JSON), so its notes go in a second
+/// text block.
+pub fn append_text(result: &mut CallToolResult, line: &str) {
+    let target = if result.is_error == Some(true) {
+        result.content.first_mut()
+    } else if result.content.len() >= 2 {
+        result.content.last_mut()
+    } else {
+        None
+    };
+    match target {
+        Some(ContentBlock::Text(text)) => {
+            text.text.push('\n');
+            text.text.push_str(line);
+        }
+        _ => result.content.push(ContentBlock::text(line)),
+    }
+}
+
 /// Context for explaining a failed call.
 #[derive(Debug)]
 pub struct CallContext<'a> {
@@ -157,7 +319,9 @@ pub fn http_error(ctx: &CallContext<'_>, resp: &Response) -> CallToolResult {
             }
         }
         409 | 422 => text.push_str(" The upstream refused the request in its current state."),
-        404 => text.push_str(" The resource was not found: check the identifiers in the path."),
+        404 => {
+            text.push_str(" The resource was not found: an identifier in the path names nothing.")
+        }
         429 => match &resp.retry_after {
             Some(after) => text.push_str(&format!(
                 " The upstream is rate limiting; it asks to retry after {after} s."
@@ -177,15 +341,21 @@ pub fn http_error(ctx: &CallContext<'_>, resp: &Response) -> CallToolResult {
         text.push_str("\nBody: ");
         text.push_str(cut(&body_text, QUOTE_LIMIT));
     }
-    CallToolResult::error(vec![ContentBlock::text(text)])
+    classify(
+        CallToolResult::error(vec![ContentBlock::text(text)]),
+        ErrorKind::of_status(resp.status),
+    )
 }
 
-/// The upstream could not be reached or did not answer in time.
-pub fn transport_error(ctx: &CallContext<'_>, what: &str) -> CallToolResult {
-    CallToolResult::error(vec![ContentBlock::text(format!(
-        "{} {} failed: {what}",
-        ctx.method, ctx.path
-    ))])
+/// The request could not be made, sent or answered: `kind` says which.
+pub fn transport_error(ctx: &CallContext<'_>, what: &str, kind: ErrorKind) -> CallToolResult {
+    classify(
+        CallToolResult::error(vec![ContentBlock::text(format!(
+            "{} {} failed: {what}",
+            ctx.method, ctx.path
+        ))]),
+        kind,
+    )
 }
 
 /// DRF's error shapes: `{"detail": "..."}`, `{"field": ["msg", ...], ...}`, `["msg", ...]`.

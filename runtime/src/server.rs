@@ -14,6 +14,7 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 
+use crate::call::CallPolicy;
 use crate::caller::Caller;
 use crate::def::{ApiDef, ToolDef, ToolMode};
 use crate::dynamic::{self, Meta};
@@ -81,6 +82,8 @@ struct Inner {
     listed: Vec<Tool>,
     by_name: HashMap<String, Target>,
     custom: Vec<CustomTool>,
+    /// What a generated tool's call may do on its own.
+    policy: CallPolicy,
 }
 
 /// Where a tool name dispatches to.
@@ -108,6 +111,7 @@ impl McpServer {
         mut executor: Executor,
         custom: Vec<CustomTool>,
         mode: ToolMode,
+        policy: CallPolicy,
     ) -> Result<Self, BadSchema> {
         let api = executor.api();
         let mut tools = Vec::with_capacity(api.tools.len() + custom.len());
@@ -160,6 +164,7 @@ impl McpServer {
                 listed,
                 by_name,
                 custom,
+                policy,
             }),
         })
     }
@@ -223,8 +228,50 @@ fn describe(def: &'static ToolDef) -> Result<Tool, BadSchema> {
         })?;
         tool = tool.with_raw_output_schema(Arc::new(output));
     }
+    tool.meta = meta(def);
     Ok(tool.with_annotations(annotations(def)))
 }
+
+/// The tool's `_meta`: the needs/yields index (`spec2mcp/needs`, `spec2mcp/yields`) and which
+/// texts were composed from the spec (`spec2mcp/derived`), when there is any.
+fn meta(def: &ToolDef) -> Option<rmcp::model::MetaObject> {
+    let mut meta = JsonObject::new();
+    if !def.needs.is_empty() {
+        let needs: Vec<serde_json::Value> = def
+            .needs
+            .iter()
+            .map(|n| {
+                let mut need = serde_json::json!({
+                    "argument": n.argument, "resource": n.resource, "field": n.field, "from": n.from,
+                });
+                if let Some((tool, argument)) = n.search {
+                    need["search"] = serde_json::json!({"tool": tool, "argument": argument});
+                }
+                need
+            })
+            .collect();
+        meta.insert(META_NEEDS.into(), needs.into());
+    }
+    if !def.yields.is_empty() {
+        let yields: Vec<serde_json::Value> = def
+            .yields
+            .iter()
+            .map(|y| serde_json::json!({"resource": y.resource, "field": y.field, "at": y.at}))
+            .collect();
+        meta.insert(META_YIELDS.into(), yields.into());
+    }
+    if !def.derived.is_empty() {
+        meta.insert(META_DERIVED.into(), def.derived.into());
+    }
+    (!meta.is_empty()).then(|| rmcp::model::MetaObject(meta))
+}
+
+/// `_meta` key of a tool's needs: `[{argument, resource, field, from, search?}]`.
+pub const META_NEEDS: &str = "spec2mcp/needs";
+/// `_meta` key of a tool's yields: `[{resource, field, at}]`.
+pub const META_YIELDS: &str = "spec2mcp/yields";
+/// `_meta` key of the texts composed from the spec: `["title", "description"]`.
+pub const META_DERIVED: &str = "spec2mcp/derived";
 
 /// MCP's tool annotations from the tool's hints.
 fn annotations(def: &ToolDef) -> ToolAnnotations {
@@ -347,23 +394,24 @@ impl McpServer {
         args: JsonObject,
         caller: &Caller,
     ) -> CallToolResult {
-        let def = &self.api().tools[index];
-        // What the advertised schema states is enforced before the typed parse and the request.
-        let checked = crate::check::check(&args, &self.inner.tools[index].input_schema);
-        match checked.and_then(|()| (def.build)(args)) {
-            Ok(req) => self.inner.executor.call(def, req, caller).await,
-            Err(err) => {
-                tracing::info!(tool = def.name, field = %err.field, "rejected arguments");
-                invalid_arguments(def.name, &err)
-            }
-        }
+        let call = crate::call::ToolCall {
+            api: self.api(),
+            listed: &self.inner.tools,
+            executor: &self.inner.executor,
+            caller,
+            policy: self.inner.policy,
+        };
+        call.run(index, args).await
     }
 }
 
 /// The result for arguments that do not fit a tool's input: names the field, sends nothing.
 pub fn invalid_arguments(tool: &str, err: &crate::args::ArgsError) -> CallToolResult {
-    CallToolResult::error(vec![ContentBlock::text(format!(
-        "Invalid arguments for tool `{tool}`: {err}. Nothing was sent to the API; \
-         see the tool's input schema."
-    ))])
+    crate::outcome::classify(
+        CallToolResult::error(vec![ContentBlock::text(format!(
+            "Invalid arguments for tool `{tool}`: {err}. Nothing was sent to the API; \
+             see the tool's input schema."
+        ))]),
+        crate::outcome::ErrorKind::BadArguments,
+    )
 }

@@ -36,7 +36,7 @@ async def test_search_finds_operations_by_words(launcher):
         assert found["operations"][0]["path"] == "/api/products/{slug}/reviews/"
         by_tag = ok_body(await client.call_tool("search_operations", {"query": "categories", "limit": 1}))
         assert [o["name"] for o in by_tag["operations"]] == ["categories_list"]
-        assert by_tag["matches"] == 2
+        assert by_tag["matches"] >= 2
         none = ok_body(await client.call_tool("search_operations", {"query": "zebra"}))
         assert none["operations"] == [] and none["matches"] == 0
 

@@ -224,7 +224,65 @@ fn compare_tool(
     {
         push(Impact::Compatible, name, "description changed".to_owned());
     }
+    compare_needs(name, old, new, push);
     compare_object(name, "", &old.input_schema, &new.input_schema, push);
+}
+
+/// Changes to where a tool's identifiers come from: an agent that chains tools follows these.
+fn compare_needs(
+    name: &str,
+    old: &ToolEntry,
+    new: &ToolEntry,
+    push: &mut impl FnMut(Impact, &str, String),
+) {
+    for need in &new.needs {
+        match old.needs.iter().find(|n| n.argument == need.argument) {
+            None => push(
+                Impact::Compatible,
+                name,
+                format!(
+                    "`{}` now identifies a {} ({}), from {}",
+                    need.argument,
+                    need.resource,
+                    need.field,
+                    describe_from(&need.from)
+                ),
+            ),
+            Some(was) if was.from != need.from || was.resource != need.resource => push(
+                Impact::Compatible,
+                name,
+                format!(
+                    "`{}` now comes from {} (was {})",
+                    need.argument,
+                    describe_from(&need.from),
+                    describe_from(&was.from)
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+    for was in old
+        .needs
+        .iter()
+        .filter(|w| !new.needs.iter().any(|n| n.argument == w.argument))
+    {
+        push(
+            Impact::Compatible,
+            name,
+            format!(
+                "`{}` is no longer linked to a {}",
+                was.argument, was.resource
+            ),
+        );
+    }
+}
+
+fn describe_from(tools: &[String]) -> String {
+    if tools.is_empty() {
+        "no tool".to_owned()
+    } else {
+        tools.join(", ")
+    }
 }
 
 /// Compares the properties of two object schemas; `prefix` names the enclosing argument.
@@ -480,6 +538,9 @@ mod tests {
             },
             input_schema: schema,
             output_schema: None,
+            needs: Vec::new(),
+            yields: Vec::new(),
+            derived: Vec::new(),
         }
     }
 

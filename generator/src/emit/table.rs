@@ -49,6 +49,26 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         let path = &t.path;
         let tags = &t.tags;
         let alternatives = t.security.iter().map(|alt| quote!(&[#(#alt),*]));
+        let needs = t.needs.iter().map(|n| {
+            let (argument, resource, field, from) = (&n.argument, &n.resource, &n.field, &n.from);
+            let search = match &n.search {
+                Some((tool, arg)) => quote!(Some((#tool, #arg))),
+                None => quote!(None),
+            };
+            quote!(NeedDef { argument: #argument, resource: #resource, field: #field, from: &[#(#from),*], search: #search },)
+        });
+        let yields = t.yields.iter().map(|y| {
+            let (resource, field, at) = (&y.resource, &y.field, &y.at);
+            quote!(YieldDef { resource: #resource, field: #field, at: #at },)
+        });
+        let derived: Vec<&str> = [
+            (t.derived.title, "title"),
+            (t.derived.description, "description"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, name)| name)
+        .collect();
         let tool_headers = t
             .server_headers
             .iter()
@@ -75,6 +95,9 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
                 output_schema: #output,
                 security: &[#(#alternatives),*],
                 server_headers: &[#(#tool_headers),*],
+                needs: &[#(#needs)*],
+                yields: &[#(#yields)*],
+                derived: &[#(#derived),*],
                 build: ops::#module::build,
             },
         });
@@ -101,6 +124,12 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
     ];
     if !api.tools.is_empty() {
         imports.extend(["Hints", "Method"]);
+    }
+    if api.tools.iter().any(|t| !t.needs.is_empty()) {
+        imports.push("NeedDef");
+    }
+    if api.tools.iter().any(|t| !t.yields.is_empty()) {
+        imports.push("YieldDef");
     }
     if !api.security_schemes.is_empty() {
         imports.push("SchemeKind");

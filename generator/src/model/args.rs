@@ -309,6 +309,7 @@ mod tests {
             max_tool_name_len: 64,
             mode: Default::default(),
             headers: Default::default(),
+            derive_descriptions: true,
         };
         let Params {
             args: params,

@@ -4,9 +4,8 @@
 //! schemas' one normalised form ([`schema`](super::schema)) behind both the Rust types and the
 //! advertised JSON Schemas.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use heck::ToTitleCase;
 use serde_json::{json, Map, Value};
 
 use super::output::OutputSchemas;
@@ -15,8 +14,8 @@ use super::schema::json::SchemaWriter;
 use super::schema::rust::TypeBuilder;
 use super::schema::{Context, Normalizer};
 use super::servers::{server_url, ServerUrl};
-use super::{args, body, naming, passes, security};
-use super::{Api, HeaderSource, Hints, ServerHeader, Settings, Skipped, Tool};
+use super::{args, body, describe, links, naming, passes, security};
+use super::{Api, Derived, HeaderSource, Hints, Semantics, ServerHeader, Settings, Skipped, Tool};
 use crate::config::HeaderPolicy;
 use crate::diag::Diagnostic;
 use crate::load::LoadedSpec;
@@ -97,6 +96,15 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
         }
     }
     diags.extend(builder.ir.take_warnings());
+    links::link(&mut tools);
+    describe::describe(
+        &mut tools,
+        &shared_texts(&operations),
+        settings.derive_descriptions,
+    );
+    for tool in tools.iter_mut().filter(|t| t.deprecated) {
+        tool.description = format!("Deprecated. {}", tool.description);
+    }
     let mut types = builder.types.into_types();
     passes::box_recursion(&mut types);
     passes::drop_tools_with_missing_types(&mut tools, &types, &mut skipped, diags);
@@ -243,8 +251,27 @@ impl<'a> ToolBuilder<'a, '_> {
         schema.insert("additionalProperties".into(), Value::Bool(false));
         let input_schema = writer.finish(Value::Object(schema));
 
-        let (title, description) = title_and_description(op, &name);
+        let (title, description) = spec_texts(op);
         let method = op.method.to_ascii_uppercase();
+        let (resource, answer, fields) = self.outputs.answer(op);
+        // A write that answers with no schema acts on its body's resource (`ProductRequest`).
+        let resource = resource.or_else(|| {
+            let node = body.as_ref()?.node?;
+            let component = self.ir.get(self.ir.target(node)).component.clone()?;
+            let base = component.strip_prefix("Patched").unwrap_or(&component);
+            Some(base.strip_suffix("Request").unwrap_or(base).to_owned())
+        });
+        let semantics = Semantics {
+            action: links::action(
+                op.op.get("operationId").and_then(Value::as_str),
+                &method,
+                &op.path,
+            ),
+            resource,
+            parent: None,
+            answer,
+            fields,
+        };
         Ok(Tool {
             module: naming::unique(naming::snake_ident(&name), &mut self.modules, usize::MAX),
             input_type: format!("{type_base}Input"),
@@ -267,13 +294,18 @@ impl<'a> ToolBuilder<'a, '_> {
             output_schema: self.outputs.for_operation(op),
             security: security::requirements(op.op, self.ir.resolver().root(), self.schemes),
             server_headers,
+            semantics,
+            needs: Vec::new(),
+            yields: Vec::new(),
+            derived: Derived::default(),
+            deprecated: op.op.get("deprecated").and_then(Value::as_bool) == Some(true),
         })
     }
 }
 
-/// The title (the summary's first line, else the name in words) and description (summary and
-/// description, or the method and path when the spec says nothing).
-fn title_and_description(op: &Operation<'_>, name: &str) -> (String, String) {
+/// The spec's own title (the summary's first line) and description (summary and description),
+/// each empty when the spec has none.
+fn spec_texts(op: &Operation<'_>) -> (String, String) {
     let text = |key: &str| {
         op.op
             .get(key)
@@ -282,22 +314,28 @@ fn title_and_description(op: &Operation<'_>, name: &str) -> (String, String) {
             .unwrap_or_default()
     };
     let (summary, details) = (text("summary"), text("description"));
-    let mut description = match (summary.is_empty(), details.is_empty()) {
+    let description = match (summary.is_empty(), details.is_empty()) {
         (false, false) if details.starts_with(summary) => details.to_owned(),
         (false, false) => format!("{summary}\n\n{details}"),
         (false, true) => summary.to_owned(),
         (true, false) => details.to_owned(),
-        (true, true) => format!("{} {}", op.method.to_ascii_uppercase(), op.path),
+        (true, true) => String::new(),
     };
-    if op.op.get("deprecated").and_then(Value::as_bool) == Some(true) {
-        description = format!("Deprecated. {description}");
-    }
-    let title = if summary.is_empty() {
-        name.to_title_case()
-    } else {
-        summary.lines().next().unwrap_or(summary).to_owned()
-    };
+    let title = summary.lines().next().unwrap_or_default().to_owned();
     (title, description)
+}
+
+/// How many operations of the spec have each description text: one shared by several (a DRF
+/// viewset's docstring) does not tell them apart.
+fn shared_texts(operations: &[Operation<'_>]) -> HashMap<String, usize> {
+    let mut counts = HashMap::new();
+    for op in operations {
+        let (_, description) = spec_texts(op);
+        if !description.is_empty() {
+            *counts.entry(description).or_insert(0) += 1;
+        }
+    }
+    counts
 }
 
 /// Why an operation is left out by the settings, if it is.

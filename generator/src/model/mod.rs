@@ -4,6 +4,8 @@
 mod args;
 mod body;
 mod build;
+mod describe;
+mod links;
 pub mod naming;
 mod output;
 mod passes;
@@ -120,6 +122,119 @@ pub struct Tool {
     pub security: Vec<Vec<String>>,
     /// Header parameters the server fills for this tool, and whether each is required.
     pub server_headers: Vec<(String, bool)>,
+    /// What the operation does, and to what, as DRF's conventions tell it.
+    pub semantics: Semantics,
+    /// The identifiers it needs, and which tools yield them.
+    pub needs: Vec<Need>,
+    /// The identifiers its answer yields.
+    pub yields: Vec<Yield>,
+    /// Which of the title and description were composed from the spec rather than taken from
+    /// its own text.
+    pub derived: Derived,
+    /// The operation is deprecated.
+    pub deprecated: bool,
+}
+
+/// What an operation does, in the terms of DRF's viewsets, and to what.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Semantics {
+    /// The action.
+    pub action: Action,
+    /// The resource it acts on or returns: a component name such as `Product`.
+    pub resource: Option<String>,
+    /// The resource it is nested under (`Product` for `/products/{slug}/reviews/`).
+    pub parent: Option<String>,
+    /// What the answer is.
+    pub answer: Answer,
+    /// The resource's top-level fields as the answer has them.
+    pub fields: Vec<String>,
+}
+
+/// A DRF viewset action, recognised from the operationId, the method and the path.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Action {
+    /// GET on a collection.
+    List,
+    /// GET on one item.
+    Retrieve,
+    /// POST on a collection.
+    Create,
+    /// PUT on one item.
+    Update,
+    /// PATCH on one item.
+    PartialUpdate,
+    /// DELETE on one item.
+    Destroy,
+    /// An `@action` (its name) or anything else.
+    Custom(String),
+    /// Not recognised.
+    #[default]
+    Other,
+}
+
+impl Action {
+    /// DRF's name for it: `list`, `retrieve`, …, the custom action's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Action::List => "list",
+            Action::Retrieve => "retrieve",
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::PartialUpdate => "partial_update",
+            Action::Destroy => "destroy",
+            Action::Custom(name) => name,
+            Action::Other => "",
+        }
+    }
+}
+
+/// What a successful answer is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Answer {
+    /// One resource.
+    One,
+    /// A JSON array of resources.
+    List,
+    /// A page of resources (`results` beside `next`, DRF's pagination).
+    Page,
+    /// Something else, or nothing said.
+    #[default]
+    Other,
+}
+
+/// An identifier a tool needs from the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Need {
+    /// The argument (a path parameter, a query filter, or `body.<field>`).
+    pub argument: String,
+    /// The resource it identifies.
+    pub resource: String,
+    /// The resource's field it is (`slug`, `id`).
+    pub field: String,
+    /// Tools whose answers yield it, lists first.
+    pub from: Vec<String>,
+    /// A list tool that can look it up by words, and its argument for them.
+    pub search: Option<(String, String)>,
+}
+
+/// An identifier a tool's answer yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Yield {
+    /// The resource.
+    pub resource: String,
+    /// Its field.
+    pub field: String,
+    /// Where in the answer: `results[].slug`, `[].id`, `slug`.
+    pub at: String,
+}
+
+/// Which texts were composed rather than taken from the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Derived {
+    /// The title.
+    pub title: bool,
+    /// The description (missing in the spec, or shared with other operations).
+    pub description: bool,
 }
 
 /// A header parameter the server fills instead of asking the agent.
@@ -397,6 +512,8 @@ pub struct Settings {
     pub max_tool_name_len: usize,
     /// How the server offers the tools.
     pub mode: crate::config::Mode,
+    /// Compose titles and descriptions where the spec's are missing or shared (default on).
+    pub derive_descriptions: bool,
     /// Header policies from the config, by name as written there.
     pub headers: std::collections::BTreeMap<String, crate::config::HeaderPolicy>,
 }

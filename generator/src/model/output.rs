@@ -7,7 +7,8 @@ use serde_json::{json, Value};
 
 use super::body::is_json;
 use super::schema::json::{json_size, relax, SchemaWriter};
-use super::schema::{Context, Id, Normalizer};
+use super::schema::{Context, Id, Kind, Normalizer};
+use super::Answer;
 use crate::diag::join_pointer;
 use crate::resolve::{Operation, Resolver};
 
@@ -43,6 +44,49 @@ impl<'a> OutputSchemas<'a> {
         let written = output_schema(&self.ir, id);
         self.written.insert(id, written.clone());
         written
+    }
+}
+
+impl<'a> OutputSchemas<'a> {
+    /// What `op` answers with: the resource (a component), whether it comes one, as a list or
+    /// as a page (DRF's `results` beside `next`), and the resource's fields.
+    pub fn answer(&mut self, op: &Operation<'a>) -> (Option<String>, Answer, Vec<String>) {
+        let Some((schema, pointer)) = response_schema(op, self.ir.resolver()) else {
+            return (None, Answer::Other, Vec::new());
+        };
+        let id = self.ir.node(schema, &pointer);
+        let root = self.ir.target(id);
+        let object = |id: Id| match &self.ir.get(id).kind {
+            Kind::Object(object) => Some(object.clone()),
+            _ => None,
+        };
+        let item_of_array = |id: Id| match self.ir.get(self.ir.target(id)).kind {
+            Kind::Array(Some(items)) => Some(self.ir.target(items)),
+            _ => None,
+        };
+        let (item, answer) = if let Some(items) = item_of_array(root) {
+            (Some(items), Answer::List)
+        } else if let Some(envelope) = object(root) {
+            let results = envelope.properties.iter().find(|p| p.name == "results");
+            let paged = envelope
+                .properties
+                .iter()
+                .any(|p| p.name == "next" || p.name == "count");
+            match results.and_then(|r| item_of_array(r.node)) {
+                Some(items) if paged => (Some(items), Answer::Page),
+                _ => (Some(root), Answer::One),
+            }
+        } else {
+            (None, Answer::Other)
+        };
+        let Some(item) = item else {
+            return (None, answer, Vec::new());
+        };
+        let resource = self.ir.get(item).component.clone();
+        let fields = object(item)
+            .map(|o| o.properties.iter().map(|p| p.name.clone()).collect())
+            .unwrap_or_default();
+        (resource, answer, fields)
     }
 }
 

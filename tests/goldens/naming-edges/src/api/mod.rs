@@ -34,6 +34,9 @@ pub static TOOLS: [ToolDef; 7] = [
         output_schema: None,
         security: &[],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::list_things::build,
     },
     ToolDef {
@@ -52,6 +55,9 @@ pub static TOOLS: [ToolDef; 7] = [
         output_schema: None,
         security: &[],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::list_things_2::build,
     },
     ToolDef {
@@ -70,6 +76,9 @@ pub static TOOLS: [ToolDef; 7] = [
         output_schema: None,
         security: &[],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::get_c_2fa::build,
     },
     ToolDef {
@@ -88,6 +97,9 @@ pub static TOOLS: [ToolDef; 7] = [
         output_schema: None,
         security: &[],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3::build,
     },
     ToolDef {
@@ -106,6 +118,9 @@ pub static TOOLS: [ToolDef; 7] = [
         output_schema: None,
         security: &[],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b::build,
     },
     ToolDef {
@@ -124,6 +139,9 @@ pub static TOOLS: [ToolDef; 7] = [
         output_schema: None,
         security: &[],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::unicode_operation::build,
     },
     ToolDef {
@@ -142,6 +160,9 @@ pub static TOOLS: [ToolDef; 7] = [
         output_schema: None,
         security: &[],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::type_::build,
     },
 ];

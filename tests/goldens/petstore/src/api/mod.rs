@@ -5,6 +5,7 @@
 
 use spec2mcp_runtime::def::{
     ApiDef, HeaderDef, Hints, Method, SchemeKind, SecurityScheme, ToolDef, ToolMode,
+    YieldDef,
 };
 
 pub mod ops;
@@ -45,6 +46,15 @@ pub static TOOLS: [ToolDef; 2] = [
         output_schema: Some(ops::list_pets::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[
+            YieldDef {
+                resource: "Pet",
+                field: "id",
+                at: "[].id",
+            },
+        ],
+        derived: &[],
         build: ops::list_pets::build,
     },
     ToolDef {
@@ -63,6 +73,15 @@ pub static TOOLS: [ToolDef; 2] = [
         output_schema: Some(ops::get_pet::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[
+            YieldDef {
+                resource: "Pet",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &[],
         build: ops::get_pet::build,
     },
 ];

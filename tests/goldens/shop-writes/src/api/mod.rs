@@ -4,8 +4,8 @@
 //! The API as static data: its tools, security schemes and defaults.
 
 use spec2mcp_runtime::def::{
-    ApiDef, HeaderDef, HeaderSource, Hints, Method, SchemeKind, SecurityScheme, ToolDef,
-    ToolMode,
+    ApiDef, HeaderDef, HeaderSource, Hints, Method, NeedDef, SchemeKind, SecurityScheme,
+    ToolDef, ToolMode, YieldDef,
 };
 
 pub mod ops;
@@ -45,8 +45,8 @@ pub static SERVER_HEADERS: [HeaderDef; 3] = [
 pub static TOOLS: [ToolDef; 18] = [
     ToolDef {
         name: "categories_list",
-        title: "Categories List",
-        description: "Product categories.",
+        title: "List categories",
+        description: "List categories. Returns a page of Category: id, name, slug. Product categories.",
         method: Method::Get,
         hints: Hints {
             read_only: true,
@@ -59,12 +59,26 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::categories_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         server_headers: &[],
+        needs: &[],
+        yields: &[
+            YieldDef {
+                resource: "Category",
+                field: "slug",
+                at: "results[].slug",
+            },
+            YieldDef {
+                resource: "Category",
+                field: "id",
+                at: "results[].id",
+            },
+        ],
+        derived: &["title", "description"],
         build: ops::categories_list::build,
     },
     ToolDef {
         name: "categories_retrieve",
-        title: "Categories Retrieve",
-        description: "Product categories.",
+        title: "Get one category",
+        description: "Get one category by its slug. Returns Category: id, name, slug. Product categories.\n\nslug: from categories_list.",
         method: Method::Get,
         hints: Hints {
             read_only: true,
@@ -77,6 +91,28 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::categories_retrieve::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "slug",
+                resource: "Category",
+                field: "slug",
+                from: &["categories_list"],
+                search: None,
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Category",
+                field: "slug",
+                at: "slug",
+            },
+            YieldDef {
+                resource: "Category",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &["title", "description"],
         build: ops::categories_retrieve::build,
     },
     ToolDef {
@@ -95,6 +131,9 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::echo_query::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::echo_query::build,
     },
     ToolDef {
@@ -117,6 +156,9 @@ pub static TOOLS: [ToolDef; 18] = [
             ("Idempotency-Key", false),
             ("X-CSRFToken", true),
         ],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::echo_headers::build,
     },
     ToolDef {
@@ -135,12 +177,23 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::echo_path::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "value",
+                resource: "EchoQuery",
+                field: "value",
+                from: &[],
+                search: Some(("echo_query", "q")),
+            },
+        ],
+        yields: &[],
+        derived: &[],
         build: ops::echo_path::build,
     },
     ToolDef {
         name: "me_orders_list",
-        title: "Me Orders List",
-        description: "The authenticated caller's own orders.",
+        title: "List orders",
+        description: "List orders. Returns a page of Order: id, status, note, created, lines, total. The authenticated caller's own orders.",
         method: Method::Get,
         hints: Hints {
             read_only: true,
@@ -153,12 +206,21 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::me_orders_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[
+            YieldDef {
+                resource: "Order",
+                field: "id",
+                at: "results[].id",
+            },
+        ],
+        derived: &["title", "description"],
         build: ops::me_orders_list::build,
     },
     ToolDef {
         name: "me_orders_retrieve",
-        title: "Me Orders Retrieve",
-        description: "The authenticated caller's own orders.",
+        title: "Get one order",
+        description: "Get one order by its id. Returns Order: id, status, note, created, lines, total. The authenticated caller's own orders.\n\nid: from me_orders_list.",
         method: Method::Get,
         hints: Hints {
             read_only: true,
@@ -171,12 +233,29 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::me_orders_retrieve::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "id",
+                resource: "Order",
+                field: "id",
+                from: &["me_orders_list"],
+                search: None,
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Order",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &["title", "description"],
         build: ops::me_orders_retrieve::build,
     },
     ToolDef {
         name: "products_list",
         title: "List products",
-        description: "List products\n\nPublished products (staff also see drafts).",
+        description: "List products\n\nPublished products (staff also see drafts).\n\ncategory: from categories_list.",
         method: Method::Get,
         hints: Hints {
             read_only: true,
@@ -189,12 +268,34 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::products_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "category",
+                resource: "Category",
+                field: "slug",
+                from: &["categories_list"],
+                search: None,
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Product",
+                field: "slug",
+                at: "results[].slug",
+            },
+            YieldDef {
+                resource: "Product",
+                field: "id",
+                at: "results[].id",
+            },
+        ],
+        derived: &[],
         build: ops::products_list::build,
     },
     ToolDef {
         name: "products_create",
-        title: "Products Create",
-        description: "Products. Anyone can read published products; staff can write and see drafts.",
+        title: "Create a product",
+        description: "Create a product. Returns Product: id, name, slug, category, description, price, … Products.\n\nbody.category: from categories_list.",
         method: Method::Post,
         hints: Hints {
             read_only: false,
@@ -207,12 +308,34 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::products_create::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[("Idempotency-Key", false)],
+        needs: &[
+            NeedDef {
+                argument: "body.category",
+                resource: "Category",
+                field: "slug",
+                from: &["categories_list"],
+                search: None,
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Product",
+                field: "slug",
+                at: "slug",
+            },
+            YieldDef {
+                resource: "Product",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &["title", "description"],
         build: ops::products_create::build,
     },
     ToolDef {
         name: "products_retrieve",
         title: "Get one product by its slug",
-        description: "Get one product by its slug\n\nProducts. Anyone can read published products; staff can write and see drafts.",
+        description: "Get one product by its slug\n\nProducts. Anyone can read published products; staff can write and see drafts.\n\nslug: from products_list, products_create.",
         method: Method::Get,
         hints: Hints {
             read_only: true,
@@ -225,12 +348,34 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::products_retrieve::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "slug",
+                resource: "Product",
+                field: "slug",
+                from: &["products_list", "products_create"],
+                search: Some(("products_list", "search")),
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Product",
+                field: "slug",
+                at: "slug",
+            },
+            YieldDef {
+                resource: "Product",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &[],
         build: ops::products_retrieve::build,
     },
     ToolDef {
         name: "products_update",
-        title: "Products Update",
-        description: "Products. Anyone can read published products; staff can write and see drafts.",
+        title: "Update a product",
+        description: "Update a product by its slug, replacing all its fields. Returns Product: id, name, slug, category, description, price, … Products.\n\nslug: from products_list, products_create; body.category: from categories_list.",
         method: Method::Put,
         hints: Hints {
             read_only: false,
@@ -243,12 +388,41 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::products_update::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "slug",
+                resource: "Product",
+                field: "slug",
+                from: &["products_list", "products_create"],
+                search: Some(("products_list", "search")),
+            },
+            NeedDef {
+                argument: "body.category",
+                resource: "Category",
+                field: "slug",
+                from: &["categories_list"],
+                search: None,
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Product",
+                field: "slug",
+                at: "slug",
+            },
+            YieldDef {
+                resource: "Product",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &["title", "description"],
         build: ops::products_update::build,
     },
     ToolDef {
         name: "products_destroy",
-        title: "Products Destroy",
-        description: "Products. Anyone can read published products; staff can write and see drafts.",
+        title: "Delete a product",
+        description: "Delete a product by its slug. Products.\n\nslug: from products_list, products_create.",
         method: Method::Delete,
         hints: Hints {
             read_only: false,
@@ -261,12 +435,23 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: None,
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "slug",
+                resource: "Product",
+                field: "slug",
+                from: &["products_list", "products_create"],
+                search: Some(("products_list", "search")),
+            },
+        ],
+        yields: &[],
+        derived: &["title", "description"],
         build: ops::products_destroy::build,
     },
     ToolDef {
         name: "products_partial_update",
-        title: "Products Partial Update",
-        description: "Products. Anyone can read published products; staff can write and see drafts.",
+        title: "Partially update a product",
+        description: "Partially update a product by its slug: only the fields given change. Returns Product: id, name, slug, category, description, price, … Products.\n\nslug: from products_list, products_create; body.category: from categories_list.",
         method: Method::Patch,
         hints: Hints {
             read_only: false,
@@ -279,12 +464,41 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::products_partial_update::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "slug",
+                resource: "Product",
+                field: "slug",
+                from: &["products_list", "products_create"],
+                search: Some(("products_list", "search")),
+            },
+            NeedDef {
+                argument: "body.category",
+                resource: "Category",
+                field: "slug",
+                from: &["categories_list"],
+                search: None,
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Product",
+                field: "slug",
+                at: "slug",
+            },
+            YieldDef {
+                resource: "Product",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &["title", "description"],
         build: ops::products_partial_update::build,
     },
     ToolDef {
         name: "products_publish_create",
         title: "Publish a draft product",
-        description: "Publish a draft product\n\nProducts. Anyone can read published products; staff can write and see drafts.",
+        description: "Publish a draft product\n\nProducts. Anyone can read published products; staff can write and see drafts.\n\nslug: from products_list, products_create.",
         method: Method::Post,
         hints: Hints {
             read_only: false,
@@ -297,12 +511,34 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::products_publish_create::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "slug",
+                resource: "Product",
+                field: "slug",
+                from: &["products_list", "products_create"],
+                search: Some(("products_list", "search")),
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Product",
+                field: "slug",
+                at: "slug",
+            },
+            YieldDef {
+                resource: "Product",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &[],
         build: ops::products_publish_create::build,
     },
     ToolDef {
         name: "products_reviews_list",
         title: "Reviews of a product",
-        description: "Reviews of a product\n\nAll reviews of one published product, oldest first (a plain JSON array, not paginated).",
+        description: "Reviews of a product\n\nAll reviews of one published product, oldest first (a plain JSON array, not paginated).\n\nslug: from products_list, products_create.",
         method: Method::Get,
         hints: Hints {
             read_only: true,
@@ -315,12 +551,29 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::products_reviews_list::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "slug",
+                resource: "Product",
+                field: "slug",
+                from: &["products_list", "products_create"],
+                search: Some(("products_list", "search")),
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Review",
+                field: "id",
+                at: "[].id",
+            },
+        ],
+        derived: &[],
         build: ops::products_reviews_list::build,
     },
     ToolDef {
         name: "products_reviews_create",
         title: "Review a product",
-        description: "Review a product\n\nProducts. Anyone can read published products; staff can write and see drafts.",
+        description: "Review a product\n\nProducts. Anyone can read published products; staff can write and see drafts.\n\nslug: from products_list, products_create.",
         method: Method::Post,
         hints: Hints {
             read_only: false,
@@ -333,6 +586,23 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::products_reviews_create::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[],
+        needs: &[
+            NeedDef {
+                argument: "slug",
+                resource: "Product",
+                field: "slug",
+                from: &["products_list", "products_create"],
+                search: Some(("products_list", "search")),
+            },
+        ],
+        yields: &[
+            YieldDef {
+                resource: "Review",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &[],
         build: ops::products_reviews_create::build,
     },
     ToolDef {
@@ -351,6 +621,9 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::slow::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"], &[]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::slow::build,
     },
     ToolDef {
@@ -369,6 +642,9 @@ pub static TOOLS: [ToolDef; 18] = [
         output_schema: Some(ops::uploads_create::OUTPUT_SCHEMA),
         security: &[&["tokenAuth"], &["cookieAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::uploads_create::build,
     },
 ];

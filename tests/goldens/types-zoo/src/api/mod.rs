@@ -5,6 +5,7 @@
 
 use spec2mcp_runtime::def::{
     ApiDef, HeaderDef, Hints, Method, SchemeKind, SecurityScheme, ToolDef, ToolMode,
+    YieldDef,
 };
 
 pub mod ops;
@@ -40,12 +41,21 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: Some(ops::get_animal::OUTPUT_SCHEMA),
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[
+            YieldDef {
+                resource: "Animal",
+                field: "id",
+                at: "id",
+            },
+        ],
+        derived: &[],
         build: ops::get_animal::build,
     },
     ToolDef {
         name: "replace_animal",
-        title: "Replace Animal",
-        description: "PUT /animals/{animal_id}/",
+        title: "Update an animal",
+        description: "Update an animal by its animal_id, replacing all its fields.",
         method: Method::Put,
         hints: Hints {
             read_only: false,
@@ -58,6 +68,9 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &["title", "description"],
         build: ops::replace_animal::build,
     },
     ToolDef {
@@ -76,6 +89,9 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::list_animals::build,
     },
     ToolDef {
@@ -94,6 +110,9 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::create_animal::build,
     },
     ToolDef {
@@ -112,12 +131,15 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::count_animals::build,
     },
     ToolDef {
         name: "plant_tree",
-        title: "Plant Tree",
-        description: "POST /trees/",
+        title: "Create a tree node",
+        description: "Create a tree node.",
         method: Method::Post,
         hints: Hints {
             read_only: false,
@@ -130,6 +152,9 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &["title", "description"],
         build: ops::plant_tree::build,
     },
     ToolDef {
@@ -148,6 +173,9 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::draw_shape::build,
     },
     ToolDef {
@@ -166,11 +194,14 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::search_pets::build,
     },
     ToolDef {
         name: "adopt_pet",
-        title: "Adopt Pet",
+        title: "Create a pet",
         description: "A discriminated union (drf-spectacular's PolymorphicProxySerializer writes these).",
         method: Method::Post,
         hints: Hints {
@@ -184,6 +215,9 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &["title"],
         build: ops::adopt_pet::build,
     },
     ToolDef {
@@ -202,6 +236,9 @@ pub static TOOLS: [ToolDef; 10] = [
         output_schema: None,
         security: &[&["bearerAuth"]],
         server_headers: &[],
+        needs: &[],
+        yields: &[],
+        derived: &[],
         build: ops::post_anything::build,
     },
 ];
