@@ -4,7 +4,7 @@ import time
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import permissions, status, viewsets
+from rest_framework import filters, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -127,7 +127,8 @@ class MyOrderViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrderSerializer
     permission_classes = [permissions.IsAuthenticated]
-    filter_backends = []
+    filter_backends = [filters.SearchFilter]
+    search_fields = ["note"]
     queryset = Order.objects.none()  # for the schema generator; get_queryset is per user
 
     def get_queryset(self):

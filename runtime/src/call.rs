@@ -112,12 +112,19 @@ impl ToolCall<'_> {
         let mut called = self.executor.exchange(def, request, self.caller).await;
         let mut args = kept;
         if called.status == Some(404) && def.hints.read_only && notes.resolved.is_empty() {
-            if let Some((retried, resolved_args, record)) =
-                self.retry_not_found(def, args.as_ref()).await
-            {
-                called = retried;
-                notes.resolved.push(record);
-                args = Some(resolved_args);
+            match self.retry_not_found(def, args.as_ref()).await {
+                Some(Retry::Resolved(retried, resolved_args, record)) => {
+                    called = *retried;
+                    notes.resolved.push(record);
+                    args = Some(resolved_args);
+                }
+                Some(Retry::Candidates(note)) => outcome::append_text(&mut called.result, &note),
+                None => {}
+            }
+        }
+        if called.status == Some(404) && !def.hints.read_only {
+            if let Some(note) = self.candidates_for_write(def, args.as_ref()).await {
+                outcome::append_text(&mut called.result, &note);
             }
         }
         if called.result.is_error == Some(true) {
@@ -188,13 +195,20 @@ impl ToolCall<'_> {
         &self,
         def: &'static ToolDef,
         args: Option<&JsonObject>,
-    ) -> Option<(Called, JsonObject, Value)> {
+    ) -> Option<Retry> {
         let args = args?;
         let need = item_need(def)?;
         let (list, search) = need.search?;
         let words = recover::argument(args, need.argument)?.as_str()?;
-        let Ok(Resolution::One(value, label)) = self.search(list, search, words).await else {
-            return None;
+        let (value, label) = match self.search(list, search, words).await.ok()? {
+            Resolution::One(value, label) => (value, label),
+            Resolution::Several(candidates) => {
+                return Some(Retry::Candidates(format!(
+                    "`{list}` ({search}={words:?}) finds several: {}. Call again with one of these values.",
+                    recover::describe(&candidates)
+                )))
+            }
+            Resolution::Nothing => return None,
         };
         if value.as_str() == Some(words) {
             return None;
@@ -209,7 +223,29 @@ impl ToolCall<'_> {
             recover::record(need.argument, words, &value, list, search),
             &label,
         );
-        Some((called, resolved, record))
+        Some(Retry::Resolved(Box::new(called), resolved, record))
+    }
+
+    /// After a 404 on a write: what the list tool finds for the identifier given, said but never
+    /// acted on.
+    async fn candidates_for_write(
+        &self,
+        def: &ToolDef,
+        args: Option<&JsonObject>,
+    ) -> Option<String> {
+        let need = item_need(def)?;
+        let (list, search) = need.search?;
+        let words = recover::argument(args?, need.argument)?.as_str()?;
+        let candidates = match self.search(list, search, words).await.ok()? {
+            Resolution::One(value, label) => vec![(value, label)],
+            Resolution::Several(candidates) => candidates,
+            Resolution::Nothing => return None,
+        };
+        Some(format!(
+            "Candidates from `{list}` ({search}={words:?}): {}. This tool changes data, so it does not pick one: call it again with the `{}` you mean.",
+            recover::describe(&candidates),
+            need.argument
+        ))
     }
 
     /// Calls the list tool `list` with `words` in its `search` argument and reads its answer.
@@ -357,6 +393,14 @@ impl ToolCall<'_> {
     fn index_of(&self, name: &str) -> Option<usize> {
         self.api.tools.iter().position(|t| t.name == name)
     }
+}
+
+/// What a 404 on a read came to.
+enum Retry {
+    /// The call again with the one match's identifier, and the record of it.
+    Resolved(Box<Called>, JsonObject, Value),
+    /// Several matched: the note listing them.
+    Candidates(String),
 }
 
 /// What looking words up came to.

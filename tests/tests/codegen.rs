@@ -104,3 +104,23 @@ fn tool_names_are_bounded_unique_and_readable() {
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')));
 }
+
+#[test]
+fn no_two_tools_of_the_example_share_a_description() {
+    for out in ["generated-example", "tests/goldens/shop-writes"] {
+        let target = TARGETS
+            .iter()
+            .find(|t| t.out == out)
+            .unwrap_or_else(|| panic!("no target {out}"));
+        let generated = generate_target(&root(), target).unwrap_or_else(|err| panic!("{err}"));
+        let mut seen = std::collections::BTreeMap::new();
+        for tool in &generated.api.tools {
+            if let Some(other) = seen.insert(tool.description.clone(), tool.name.clone()) {
+                panic!(
+                    "{out}: {} and {other} share the description {:?}",
+                    tool.name, tool.description
+                );
+            }
+        }
+    }
+}

@@ -63,9 +63,10 @@ fn collection_of(path: &str, param: &str) -> Option<String> {
 /// needs/yields index.
 pub fn link(tools: &mut [Tool]) {
     // Collections: the path of every list tool, with its resource and the tool.
+    // A collection answers with a list or a page (`/echo/` answering one object is not one).
     let lists: BTreeMap<String, (String, String)> = tools
         .iter()
-        .filter(|t| t.semantics.action == Action::List)
+        .filter(|t| is_collection(t))
         .filter_map(|t| {
             let resource = t.semantics.resource.clone()?;
             Some((t.path.clone(), (resource, t.name.clone())))
@@ -176,10 +177,7 @@ pub fn link(tools: &mut [Tool]) {
     let search_for = |tools: &[Tool], resource: &str| -> Option<(String, String)> {
         tools
             .iter()
-            .filter(|t| {
-                t.semantics.action == Action::List
-                    && t.semantics.resource.as_deref() == Some(resource)
-            })
+            .filter(|t| is_collection(t) && t.semantics.resource.as_deref() == Some(resource))
             .find_map(|t| {
                 t.args
                     .iter()
@@ -248,6 +246,12 @@ pub fn link(tools: &mut [Tool]) {
     for (tool, needs) in tools.iter_mut().zip(all_needs) {
         tool.needs = needs;
     }
+}
+
+/// Whether a tool lists a collection: a list action answering with a list or a page.
+fn is_collection(tool: &Tool) -> bool {
+    tool.semantics.action == Action::List
+        && matches!(tool.semantics.answer, Answer::List | Answer::Page)
 }
 
 /// The resource and field an argument named like a foreign key identifies: `category` (a

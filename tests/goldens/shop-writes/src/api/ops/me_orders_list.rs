@@ -14,6 +14,8 @@ pub struct MeOrdersListInput {
     pub page: Option<i64>,
     /// Number of results to return per page.
     pub page_size: Option<i64>,
+    /// A search term.
+    pub search: Option<String>,
 }
 
 /// The JSON Schema advertised for the arguments.
@@ -27,6 +29,10 @@ pub const INPUT_SCHEMA: &str = r#"{
     "page_size": {
       "type": "integer",
       "description": "Number of results to return per page."
+    },
+    "search": {
+      "type": "string",
+      "description": "A search term."
     }
   },
   "additionalProperties": false
@@ -144,16 +150,18 @@ pub fn request(input: &MeOrdersListInput) -> Result<Request, ArgsError> {
     let mut req = Request::default();
     req.query("page", &input.page, QueryStyle::FormExploded);
     req.query("page_size", &input.page_size, QueryStyle::FormExploded);
+    req.query("search", &input.search, QueryStyle::FormExploded);
     Ok(req)
 }
 
 /// Reads the tool arguments into the input struct; an unknown, missing or mistyped
 /// field is an error naming it.
 pub fn parse(args: Map<String, Value>) -> Result<MeOrdersListInput, ArgsError> {
-    let mut fields = Fields::new(args, &["page", "page_size"])?;
+    let mut fields = Fields::new(args, &["page", "page_size", "search"])?;
     Ok(MeOrdersListInput {
         page: fields.optional("page")?,
         page_size: fields.optional("page_size")?,
+        search: fields.optional("search")?,
     })
 }
 
