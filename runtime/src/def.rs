@@ -74,6 +74,9 @@ pub struct ToolDef {
     pub yields: &'static [YieldDef],
     /// Which texts were composed from the spec: `title`, `description`.
     pub derived: &'static [&'static str],
+    /// Weighted search terms (`term:weight …`) for the large-API mode's search, computed by the
+    /// generator from the tool's name, path, tags, texts and DRF semantics.
+    pub search_terms: &'static str,
     /// Parses the arguments into the tool's typed input and builds the request.
     pub build: fn(serde_json::Map<String, serde_json::Value>) -> Result<Request, ArgsError>,
 }

@@ -3,12 +3,13 @@
 //! thousand operations costs an agent a few KB of context instead of megabytes. Calls still go
 //! through the generated tool's typed input and the same executor; nothing here builds requests.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
 use serde_json::{json, Value};
 
-use crate::def::{ApiDef, ToolDef};
+use crate::def::ApiDef;
 
 /// `search_operations`: find operations by words.
 pub const SEARCH: &str = "search_operations";
@@ -182,9 +183,14 @@ fn string_field(
     }
 }
 
-/// `search_operations`: operations ranked by how many query words they match, then by where
-/// (name and path count most), then in table order.
-pub fn search(api: &ApiDef, args: &JsonObject) -> Result<CallToolResult, MetaArgsError> {
+/// `search_operations`: operations ranked by BM25 over the terms the generator gave each tool
+/// (name, path, tags, texts, DRF action and resource, whether it is about the caller, the
+/// needs/yields index), the query read with the same rules; ties in table order.
+pub fn search(
+    api: &ApiDef,
+    index: &SearchIndex,
+    args: &JsonObject,
+) -> Result<CallToolResult, MetaArgsError> {
     reject_unknown(args, &["query", "limit"])?;
     let query = string_field(args, "query", true)?.unwrap_or_default();
     let limit = match args.get("limit") {
@@ -199,22 +205,21 @@ pub fn search(api: &ApiDef, args: &JsonObject) -> Result<CallToolResult, MetaArg
             }
         },
     };
-    let words = words(&query);
-    let mut ranked: Vec<(usize, usize, usize)> = api
-        .tools
-        .iter()
-        .enumerate()
-        .filter_map(|(index, def)| {
-            let (matched, weight) = score(def, &words);
-            (words.is_empty() || matched > 0).then_some((matched, weight, index))
-        })
-        .collect();
-    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    let total = ranked.len();
-    let operations: Vec<Value> = ranked
+    let ranked = index.rank(&query);
+    let total = if crate::terms::terms(&query).is_empty() {
+        api.tools.len()
+    } else {
+        ranked.len()
+    };
+    let order: Vec<usize> = if crate::terms::terms(&query).is_empty() {
+        (0..api.tools.len()).collect()
+    } else {
+        ranked.iter().map(|(index, _)| *index).collect()
+    };
+    let operations: Vec<Value> = order
         .iter()
         .take(limit)
-        .map(|&(_, _, index)| {
+        .map(|&index| {
             let def = &api.tools[index];
             json!({
                 "name": def.name,
@@ -233,65 +238,104 @@ pub fn search(api: &ApiDef, args: &JsonObject) -> Result<CallToolResult, MetaArg
     Ok(structured_result(structured))
 }
 
-/// Lower-case words of at least one letter or digit.
-fn words(query: &str) -> Vec<String> {
-    query
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+/// An inverted index of the tools' weighted search terms, for BM25 ranking. Built on the first
+/// search (splitting the generated strings), so start-up does not pay for it.
+#[derive(Debug)]
+pub struct SearchIndex {
+    postings: HashMap<String, Vec<(usize, f64)>>,
+    lengths: Vec<f64>,
+    average: f64,
 }
 
-/// (query words matched anywhere, weight of where they matched).
-fn score(def: &ToolDef, words: &[String]) -> (usize, usize) {
-    let name = def.name.to_lowercase();
-    let path = def.path.to_lowercase();
-    let title = def.title.to_lowercase();
-    let description = def.description.to_lowercase();
-    let mut matched = 0;
-    let mut weight = 0;
-    for word in words {
-        let here = [
-            (name.contains(word.as_str()), 4),
-            (path.contains(word.as_str()), 3),
-            (
-                def.tags
-                    .iter()
-                    .any(|t| t.to_lowercase().contains(word.as_str())),
-                3,
-            ),
-            (title.contains(word.as_str()), 2),
-            (description.contains(word.as_str()), 1),
-        ];
-        let w: usize = here.iter().filter(|(hit, _)| *hit).map(|(_, w)| w).sum();
-        if w > 0 {
-            matched += 1;
-            weight += w;
+impl SearchIndex {
+    /// The index of `api`'s tools.
+    pub fn new(api: &ApiDef) -> Self {
+        SearchIndex::from_terms(api.tools.iter().map(|t| t.search_terms))
+    }
+
+    /// The index of tools given by their search terms (`term:weight …`), in table order.
+    pub fn from_terms<'t>(tools: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut postings: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
+        let mut lengths = Vec::new();
+        for (index, search_terms) in tools.into_iter().enumerate() {
+            let mut length = 0.0;
+            for entry in search_terms.split_whitespace() {
+                let Some((term, weight)) = entry.rsplit_once(':') else {
+                    continue;
+                };
+                let weight: f64 = weight.parse().unwrap_or(1.0);
+                length += weight;
+                postings
+                    .entry(term.to_owned())
+                    .or_default()
+                    .push((index, weight));
+            }
+            lengths.push(length);
+        }
+        let average = lengths.iter().sum::<f64>() / lengths.len().max(1) as f64;
+        SearchIndex {
+            postings,
+            lengths,
+            average: average.max(1.0),
         }
     }
-    (matched, weight)
+
+    /// The tools matching `query`, best first (BM25, k1 = 1.2, b = 0.75),
+    /// with their scores.
+    pub fn rank(&self, query: &str) -> Vec<(usize, f64)> {
+        const K1: f64 = 1.2;
+        const B: f64 = 0.75;
+        let mut terms = crate::terms::query_terms(query);
+        terms.sort();
+        terms.dedup();
+        let n = self.lengths.len() as f64;
+        let mut scores: HashMap<usize, f64> = HashMap::new();
+        let implied = crate::terms::implied_action(query).filter(|t| !terms.iter().any(|a| a == t));
+        let asked = terms.iter().map(|t| (t.as_str(), false));
+        for (term, only_ranks) in asked.chain(implied.map(|t| (t, true))) {
+            let Some(posting) = self.postings.get(term) else {
+                continue;
+            };
+            let df = posting.len() as f64;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            for &(index, weight) in posting {
+                let norm = 1.0 - B + B * self.lengths[index] / self.average;
+                let score = idf * weight * (K1 + 1.0) / (weight + K1 * norm);
+                if only_ranks {
+                    if let Some(found) = scores.get_mut(&index) {
+                        *found += score;
+                    }
+                } else {
+                    *scores.entry(index).or_insert(0.0) += score;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked
+    }
 }
 
 /// The index of the operation a `describe_operation` or `call_operation` names, or an error
 /// that suggests the closest names.
-pub fn operation(api: &ApiDef, args: &JsonObject, known: &[&str]) -> Result<usize, MetaArgsError> {
+pub fn operation(
+    api: &ApiDef,
+    index: &SearchIndex,
+    args: &JsonObject,
+    known: &[&str],
+) -> Result<usize, MetaArgsError> {
     reject_unknown(args, known)?;
     let name = string_field(args, "name", true)?.unwrap_or_default();
-    if let Some(index) = api.tools.iter().position(|t| t.name == name) {
-        return Ok(index);
+    if let Some(position) = api.tools.iter().position(|t| t.name == name) {
+        return Ok(position);
     }
-    let words = words(&name.replace('_', " "));
-    let mut close: Vec<(usize, usize, &str)> = api
-        .tools
-        .iter()
-        .map(|t| {
-            let (m, w) = score(t, &words);
-            (m, w, t.name)
-        })
-        .filter(|(m, _, _)| *m > 0)
-        .collect();
-    close.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let suggestions: Vec<&str> = close.iter().take(3).map(|c| c.2).collect();
+    let mut suggestions: Vec<&str> =
+        crate::suggest::closest(&name, api.tools.iter().map(|t| t.name), 3);
+    for (position, _) in index.rank(&name.replace('_', " ")).into_iter().take(3) {
+        if suggestions.len() < 3 && !suggestions.contains(&api.tools[position].name) {
+            suggestions.push(api.tools[position].name);
+        }
+    }
     let hint = if suggestions.is_empty() {
         format!("use `{SEARCH}` to find operation names")
     } else {

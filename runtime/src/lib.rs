@@ -28,6 +28,7 @@ pub mod request;
 pub mod server;
 pub mod suggest;
 pub mod telemetry;
+pub mod terms;
 pub mod upload;
 pub mod validate;
 

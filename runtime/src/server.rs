@@ -84,6 +84,8 @@ struct Inner {
     custom: Vec<CustomTool>,
     /// What a generated tool's call may do on its own.
     policy: CallPolicy,
+    /// The large-API mode's search index, built on the first search.
+    search: std::sync::OnceLock<dynamic::SearchIndex>,
 }
 
 /// Where a tool name dispatches to.
@@ -165,6 +167,7 @@ impl McpServer {
                 by_name,
                 custom,
                 policy,
+                search: std::sync::OnceLock::new(),
             }),
         })
     }
@@ -356,16 +359,18 @@ impl McpServer {
                 let custom = &self.inner.custom[index];
                 (custom.handler)(self.inner.executor.clone(), caller, args).await
             }
-            Target::Meta(Meta::Search) => {
-                dynamic::search(api, &args).unwrap_or_else(|err| err.into_result(dynamic::SEARCH))
+            Target::Meta(Meta::Search) => dynamic::search(api, self.search_index(), &args)
+                .unwrap_or_else(|err| err.into_result(dynamic::SEARCH)),
+            Target::Meta(Meta::Describe) => {
+                match dynamic::operation(api, self.search_index(), &args, &["name"]) {
+                    Ok(index) => dynamic::describe(&self.inner.tools[index]),
+                    Err(err) => err.into_result(dynamic::DESCRIBE),
+                }
             }
-            Target::Meta(Meta::Describe) => match dynamic::operation(api, &args, &["name"]) {
-                Ok(index) => dynamic::describe(&self.inner.tools[index]),
-                Err(err) => err.into_result(dynamic::DESCRIBE),
-            },
             Target::Meta(Meta::Call) => {
-                let picked = dynamic::operation(api, &args, &["name", "arguments"])
-                    .and_then(|index| Ok((index, dynamic::call_arguments(&args)?)));
+                let picked =
+                    dynamic::operation(api, self.search_index(), &args, &["name", "arguments"])
+                        .and_then(|index| Ok((index, dynamic::call_arguments(&args)?)));
                 match picked {
                     Ok((index, inner)) => self.call_generated(index, inner, &caller).await,
                     Err(err) => err.into_result(dynamic::CALL),
@@ -373,6 +378,13 @@ impl McpServer {
             }
         };
         Ok(result.into())
+    }
+
+    /// The search index, built once on first use.
+    fn search_index(&self) -> &dynamic::SearchIndex {
+        self.inner
+            .search
+            .get_or_init(|| dynamic::SearchIndex::new(self.api()))
     }
 
     /// The error for a tool name this server does not list, with the nearest names it does.

@@ -6,10 +6,12 @@
 //! - `test`: set up the Python venv and run every test (Rust, then end-to-end).
 //! - `corpus [drf|oas-examples|directory|all] [--record]`: generate and compile real specs.
 //! - `bench [--quick] [--record]`: spec2mcp against FastMCP and openapi-mcp-generator.
+//! - `agent [--record]`: descriptions, `tools/list` size and search recall per spec.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod agent;
 mod bench;
 mod codegen;
 mod corpus;
@@ -23,6 +25,7 @@ const FLAGS: &[(&str, &[&str])] = &[
     ("test", &[]),
     ("corpus", &["--record"]),
     ("bench", &["--quick", "--record", "--only=", "--servers="]),
+    ("agent", &["--record"]),
 ];
 
 /// `Err` naming the first argument `task` does not take. Corpus sets are plain words.
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(&root),
         Some("test") => test(&root),
         Some("corpus") => corpus::run_corpus(&root, &args[1..]),
+        Some("agent") => agent::run(&root, &args[1..]),
         Some("bench") if cfg!(debug_assertions) => {
             // The bench's own client parses what the servers send (1–7 MB tool lists): in a
             // debug build that would be part of the figures. Run it optimized instead.
@@ -74,7 +78,7 @@ fn main() -> ExitCode {
         }
         Some("bench") => bench::run_bench(&root, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [SET…|all] [--record] | bench [--quick] [--record]>");
+            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [SET…|all] [--record] | bench [--quick] [--record] | agent [--record]>");
             return ExitCode::from(2);
         }
     };

@@ -40,6 +40,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "server.rs",
     "suggest.rs",
     "telemetry.rs",
+    "terms.rs",
     "upload.rs",
     "validate.rs",
 );

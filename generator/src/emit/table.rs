@@ -69,6 +69,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         .filter(|(on, _)| *on)
         .map(|(_, name)| name)
         .collect();
+        let search_terms = crate::model::search::search_terms(t);
         let tool_headers = t
             .server_headers
             .iter()
@@ -98,6 +99,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
                 needs: &[#(#needs)*],
                 yields: &[#(#yields)*],
                 derived: &[#(#derived),*],
+                search_terms: #search_terms,
                 build: ops::#module::build,
             },
         });

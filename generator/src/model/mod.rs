@@ -11,6 +11,7 @@ mod output;
 mod passes;
 mod problem;
 pub mod schema;
+pub mod search;
 mod security;
 mod servers;
 

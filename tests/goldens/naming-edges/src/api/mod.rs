@@ -37,6 +37,7 @@ pub static TOOLS: [ToolDef; 7] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "get:1 list:7 thing:5",
         build: ops::list_things::build,
     },
     ToolDef {
@@ -58,6 +59,7 @@ pub static TOOLS: [ToolDef; 7] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "2:5 b:3 get:1 list:7 thing:5",
         build: ops::list_things_2::build,
     },
     ToolDef {
@@ -79,6 +81,7 @@ pub static TOOLS: [ToolDef; 7] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "2fa:6 c:8 get:8",
         build: ops::get_c_2fa::build,
     },
     ToolDef {
@@ -100,6 +103,7 @@ pub static TOOLS: [ToolDef; 7] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "6884c5d3:5 d:3 get:1 goe:5 identifi:5 identifier:5 list:2 long:5 very:5",
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3::build,
     },
     ToolDef {
@@ -121,6 +125,7 @@ pub static TOOLS: [ToolDef; 7] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "4ebf5e8b:5 e:3 get:1 goe:5 identifi:5 identifier:5 list:2 long:5 very:5",
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b::build,
     },
     ToolDef {
@@ -142,6 +147,7 @@ pub static TOOLS: [ToolDef; 7] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "ascii:3 f:2 identifi:3 identifier:3 list:2 non:3 unicod:3",
         build: ops::unicode_operation::build,
     },
     ToolDef {
@@ -163,6 +169,7 @@ pub static TOOLS: [ToolDef; 7] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "g:3 get:1 list:2 type:5",
         build: ops::type_::build,
     },
 ];

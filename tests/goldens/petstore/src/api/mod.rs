@@ -55,6 +55,7 @@ pub static TOOLS: [ToolDef; 2] = [
             },
         ],
         derived: &[],
+        search_terms: "all:3 list:10 pet:13",
         build: ops::list_pets::build,
     },
     ToolDef {
@@ -82,6 +83,7 @@ pub static TOOLS: [ToolDef; 2] = [
             },
         ],
         derived: &[],
+        search_terms: "get:9 info:3 pet:13 specific:3",
         build: ops::get_pet::build,
     },
 ];

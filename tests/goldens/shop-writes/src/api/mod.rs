@@ -73,6 +73,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &["title", "description"],
+        search_terms: "category:13 list:8",
         build: ops::categories_list::build,
     },
     ToolDef {
@@ -113,6 +114,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &["title", "description"],
+        search_terms: "category:14 get:8 one:3 retriev:3 slug:1",
         build: ops::categories_retrieve::build,
     },
     ToolDef {
@@ -134,6 +136,7 @@ pub static TOOLS: [ToolDef; 18] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "arriv:1 echo:14 encod:1 header:4 list:2 paramet:4 parameter:4 query:10 request:3 search:9 tag:3 test:1 x:3",
         build: ops::echo_query::build,
     },
     ToolDef {
@@ -159,6 +162,7 @@ pub static TOOLS: [ToolDef; 18] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "cannot:1 client:1 csrf:1 echo:14 header:14 idempotency:1 key:1 know:1 languag:1 list:2 request:3 token:1 transport:4",
         build: ops::echo_headers::build,
     },
     ToolDef {
@@ -180,6 +184,7 @@ pub static TOOLS: [ToolDef; 18] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "as:1 decod:1 echo:14 encod:1 get:2 one:3 path:10 receiv:1 segment:4 test:1",
         build: ops::echo_path::build,
     },
     ToolDef {
@@ -207,6 +212,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &["title", "description"],
+        search_terms: "found:1 list:8 me:7 my:10 order:11 search:2 word:1",
         build: ops::me_orders_list::build,
     },
     ToolDef {
@@ -242,6 +248,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &["title", "description"],
+        search_terms: "get:8 identifi:1 identifier:1 me:7 my:10 one:3 order:12 retriev:3",
         build: ops::me_orders_retrieve::build,
     },
     ToolDef {
@@ -282,6 +289,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &[],
+        search_terms: "also:1 category:3 draft:1 list:9 product:14 publish:1 search:1 see:1 staff:1",
         build: ops::products_list::build,
     },
     ToolDef {
@@ -322,6 +330,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &["title", "description"],
+        search_terms: "category:1 creat:8 product:13",
         build: ops::products_create::build,
     },
     ToolDef {
@@ -362,6 +371,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &[],
+        search_terms: "get:8 one:3 product:15 retriev:3 slug:3",
         build: ops::products_retrieve::build,
     },
     ToolDef {
@@ -409,6 +419,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &["title", "description"],
+        search_terms: "all:1 category:1 field:1 product:14 replac:1 slug:1 updat:8",
         build: ops::products_update::build,
     },
     ToolDef {
@@ -438,6 +449,7 @@ pub static TOOLS: [ToolDef; 18] = [
         ],
         yields: &[],
         derived: &["title", "description"],
+        search_terms: "delet:8 destroy:3 product:14 slug:1",
         build: ops::products_destroy::build,
     },
     ToolDef {
@@ -485,6 +497,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &["title", "description"],
+        search_terms: "category:1 chang:1 field:1 given:1 only:1 partial:3 partially:3 product:14 slug:1 updat:8",
         build: ops::products_partial_update::build,
     },
     ToolDef {
@@ -525,6 +538,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &[],
+        search_terms: "creat:3 draft:3 product:15 publish:10",
         build: ops::products_publish_create::build,
     },
     ToolDef {
@@ -560,6 +574,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &[],
+        search_terms: "all:1 array:1 creat:1 first:1 json:1 list:6 not:1 oldest:1 one:1 paginat:1 plain:1 product:14 publish:1 review:12 slug:1",
         build: ops::products_reviews_list::build,
     },
     ToolDef {
@@ -595,6 +610,7 @@ pub static TOOLS: [ToolDef; 18] = [
             },
         ],
         derived: &[],
+        search_terms: "creat:5 product:12 review:11",
         build: ops::products_reviews_create::build,
     },
     ToolDef {
@@ -616,6 +632,7 @@ pub static TOOLS: [ToolDef; 18] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "answer:3 few:3 list:2 second:3 sleep:4 slow:10 test:1 then:3 timeout:1",
         build: ops::slow::build,
     },
     ToolDef {
@@ -637,6 +654,7 @@ pub static TOOLS: [ToolDef; 18] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "arriv:1 creat:7 data:1 file:4 form:1 keep:1 multipart:1 noth:1 only:1 say:1 take:1 upload:14",
         build: ops::uploads_create::build,
     },
 ];

@@ -50,6 +50,7 @@ pub static TOOLS: [ToolDef; 10] = [
             },
         ],
         derived: &[],
+        search_terms: "animal:12 get:8 identifi:1 identifier:1 look:1 one:3 up:1",
         build: ops::get_animal::build,
     },
     ToolDef {
@@ -71,6 +72,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &["title", "description"],
+        search_terms: "all:1 animal:12 field:1 identifi:1 identifier:1 replac:4 updat:8",
         build: ops::replace_animal::build,
     },
     ToolDef {
@@ -92,6 +94,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "animal:8 get:1 list:7",
         build: ops::list_animals::build,
     },
     ToolDef {
@@ -113,6 +116,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "animal:11 creat:8",
         build: ops::create_animal::build,
     },
     ToolDef {
@@ -134,6 +138,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "accept:1 animal:8 count:7 filter:1 has:1 inlin:2 list:3 repeat:1 schema:1 titl:1 twic:1 union:1 use:1 valu:1 word:2",
         build: ops::count_animals::build,
     },
     ToolDef {
@@ -155,6 +160,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &["title", "description"],
+        search_terms: "creat:5 node:6 plant:3 tree:11",
         build: ops::plant_tree::build,
     },
     ToolDef {
@@ -176,6 +182,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "creat:2 draw:5 post:1 shap:8",
         build: ops::draw_shape::build,
     },
     ToolDef {
@@ -197,6 +204,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "content:1 describ:1 instead:1 list:2 paramet:1 parameter:1 pet:7 schema:1 search:7",
         build: ops::search_pets::build,
     },
     ToolDef {
@@ -218,6 +226,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &["title"],
+        search_terms: "adopt:5 creat:4 discriminat:1 drf:1 pet:10 polymorphic:1 proxy:1 s:1 serializ:1 serializer:1 spectacular:1 union:1 writ:1",
         build: ops::adopt_pet::build,
     },
     ToolDef {
@@ -239,6 +248,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
+        search_terms: "anyth:8 creat:7 post:6",
         build: ops::post_anything::build,
     },
 ];

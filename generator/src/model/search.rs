@@ -1,0 +1,114 @@
+//! The search terms of each tool, computed here so the large-API mode's `search_operations`
+//! ranks without reading every description at start-up: the terms of the name, the path's
+//! resources, the tags, the title, the action and the resource (as DRF names them), whether it is
+//! about the caller itself, the needs/yields index and the description, each weighted by how
+//! much it says about the operation.
+
+use std::collections::BTreeMap;
+
+use super::{Action, Location, Tool};
+
+/// The same text → terms rules the runtime reads queries with.
+#[path = "../../../runtime/src/terms.rs"]
+#[allow(dead_code)] // the query side is the runtime's
+mod terms;
+
+/// How much a term found in each part says about the operation.
+const NAME: u32 = 3;
+const RESOURCE: u32 = 3;
+const CALLER: u32 = 3;
+const PATH: u32 = 2;
+const TAG: u32 = 2;
+const TITLE: u32 = 2;
+const ACTION: u32 = 2;
+const LINKED: u32 = 1;
+const DESCRIPTION: u32 = 1;
+/// Description characters indexed, at most: its first sentence says what the operation is.
+const DESCRIPTION_INDEXED: usize = 240;
+
+/// `term:weight term:weight …`, sorted by term: what the runtime's index is built from.
+pub fn search_terms(tool: &Tool) -> String {
+    let mut weights: BTreeMap<String, u32> = BTreeMap::new();
+    let mut add = |text: &str, weight: u32| {
+        for term in terms::terms(text) {
+            *weights.entry(term).or_insert(0) += weight;
+        }
+    };
+    add(&tool.name.replace('_', " "), NAME);
+    for segment in tool
+        .path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+    {
+        add(segment, PATH);
+    }
+    for tag in &tool.tags {
+        add(tag, TAG);
+    }
+    add(&tool.title, TITLE);
+    if let Some(resource) = &tool.semantics.resource {
+        add(resource, RESOURCE);
+    }
+    let action = match &tool.semantics.action {
+        Action::List => "list",
+        Action::Retrieve => "get",
+        Action::Create => "create",
+        Action::Update | Action::PartialUpdate => "update",
+        Action::Destroy => "delete",
+        Action::Custom(name) => name.as_str(),
+        Action::Other => "",
+    };
+    if tool
+        .args
+        .iter()
+        .any(|a| a.param == "search" || a.param == "q")
+    {
+        add("search", LINKED);
+    }
+    add(action, ACTION);
+    if about_the_caller(tool) {
+        add("my", CALLER);
+    }
+    for need in &tool.needs {
+        add(&need.resource, LINKED);
+    }
+    for term in terms::plain_terms(&first_sentence(&tool.description)) {
+        *weights.entry(term).or_insert(0) += DESCRIPTION;
+    }
+    weights
+        .into_iter()
+        .map(|(term, weight)| format!("{term}:{weight}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The description's first sentence (up to [`DESCRIPTION_INDEXED`] characters).
+fn first_sentence(text: &str) -> String {
+    let text: String = text.chars().take(DESCRIPTION_INDEXED).collect();
+    match text.find(". ") {
+        Some(end) => text[..=end].to_owned(),
+        None => text,
+    }
+}
+
+/// Whether the operation is about the caller itself: a `/me/` or `/user/` path that names no
+/// other user, or a description that says "the authenticated user".
+fn about_the_caller(tool: &Tool) -> bool {
+    let segments: Vec<&str> = tool.path.split('/').filter(|s| !s.is_empty()).collect();
+    let names_someone = tool
+        .args
+        .iter()
+        .any(|a| a.location == Location::Path && (a.param.contains("user") || a.param == "owner"));
+    let own_path = segments.iter().enumerate().any(|(i, s)| {
+        matches!(*s, "me" | "my" | "self" | "current" | "whoami")
+            || (*s == "user"
+                && segments
+                    .get(i + 1)
+                    .is_none_or(|next| !next.starts_with('{')))
+    });
+    let text = tool.description.to_ascii_lowercase();
+    (own_path && !names_someone)
+        || text.contains("the authenticated user")
+        || text.contains("the current user")
+        || text.contains("the authenticated caller")
+}
