@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the two benchmark competitors (pinned) under ~/.cache/spec2mcp-bench/ and builds
+# Installs the three benchmark competitors (pinned) under ~/.cache/spec2mcp-bench/ and builds
 # openapi-mcp-generator's TypeScript server for one spec. Idempotent: what is already there at
 # the pinned versions (and, for a generated server, for the same spec bytes) is skipped.
 #
@@ -11,6 +11,8 @@ set -euo pipefail
 
 FASTMCP_VERSION=4.2.3
 OMG_VERSION=4.0.1
+# Kept in step with RMCP_OPENAPI_VERSION in xtask/src/bench/mod.rs.
+RMCP_OPENAPI_VERSION=0.32.1
 # The generated server's package.json asks for caret ranges; these are exact pins of them (the
 # generator's template deps, stdio + streamable-http), installed once and linked into every
 # generated project. @modelcontextprotocol/sdk is held at 1.24.3, the last release before the
@@ -49,6 +51,7 @@ NAME=$2
 BENCH_HOME=${SPEC2MCP_BENCH_HOME:-$HOME/.cache/spec2mcp-bench}
 VENV=$BENCH_HOME/fastmcp-venv
 OMG_TOOL=$BENCH_HOME/omg-tool
+RMCP_OPENAPI=$BENCH_HOME/rmcp-openapi-$RMCP_OPENAPI_VERSION
 OMG_RUNTIME=$BENCH_HOME/omg-runtime
 OUT=$BENCH_HOME/omg/$NAME
 NPM_FLAGS=(--no-audit --no-fund --loglevel=error)
@@ -72,6 +75,22 @@ else
   "$VENV/bin/pip" install --quiet --disable-pip-version-check \
     -c "$HERE/fastmcp-constraints.txt" "fastmcp==$FASTMCP_VERSION" pyyaml
   venv_ok || { log "fastmcp install did not verify"; exit 1; }
+fi
+
+# --- rmcp-openapi (a Rust bridge that reads the spec at start; Streamable HTTP only) ---------
+# Built from crates.io with its own lock file into its own root; the build shares nothing with
+# this workspace's target dir (minutes of compiling on 2 cores, once).
+rmcp_ok() {
+  [[ -x $RMCP_OPENAPI/bin/rmcp-openapi-server ]]
+}
+if rmcp_ok; then
+  log "rmcp-openapi-server $RMCP_OPENAPI_VERSION already in $RMCP_OPENAPI"
+else
+  log "installing rmcp-openapi-server $RMCP_OPENAPI_VERSION into $RMCP_OPENAPI (cargo install)"
+  CARGO_TARGET_DIR=$BENCH_HOME/rmcp-openapi-target cargo install --quiet --locked \
+    rmcp-openapi-server --version "$RMCP_OPENAPI_VERSION" --root "$RMCP_OPENAPI" >&2
+  rm -rf "$BENCH_HOME/rmcp-openapi-target"
+  rmcp_ok || { log "rmcp-openapi-server install did not verify"; exit 1; }
 fi
 
 # --- openapi-mcp-generator (the generator CLI) ---------------------------------------------
@@ -145,4 +164,6 @@ $VENV/bin/python $HERE/fastmcp_server.py --spec $SPEC --base-url \$BASE --transp
 API_BASE_URL=\$BASE node $OUT/stdio/build/index.js
 #   Streamable HTTP (stateful, SSE responses) at http://localhost:\$PORT/mcp (binds all interfaces):
 API_BASE_URL=\$BASE PORT=\$PORT node $OUT/http/build/index.js
+# rmcp-openapi $RMCP_OPENAPI_VERSION (Streamable HTTP only, stateless) at http://127.0.0.1:\$PORT/mcp:
+$RMCP_OPENAPI/bin/rmcp-openapi-server $SPEC --base-url \$BASE --methods GET --port \$PORT
 EOF

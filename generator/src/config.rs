@@ -148,7 +148,7 @@ impl Config {
                     "the config {display} is not valid: {}",
                     err.to_string().trim()
                 ),
-                "see the README's configuration section for the keys spec2mcp reads",
+                "see docs/configuration.md for the keys spec2mcp reads",
             )
         })?;
         if let Some(name) = &config.name {

@@ -1,5 +1,6 @@
 //! The measurements, each against one contender's command: cold start to `tools/list`, memory,
-//! per-call latency over stdio, and tools/call throughput over Streamable HTTP.
+//! per-call latency over stdio and over Streamable HTTP, and tools/call throughput over
+//! Streamable HTTP.
 
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -147,6 +148,58 @@ pub fn stdio_latency(
         mcp: Samples::new(mcp_times),
         direct: Samples::new(direct_times),
     })
+}
+
+/// `tools/call` round trips over Streamable HTTP on one keep-alive connection, one after
+/// another, each followed by the same request sent straight to the upstream: the HTTP
+/// transport's share of a call, measured the way [`stdio_latency`] measures stdio's.
+pub fn http_latency(
+    make: &dyn Fn(u16) -> Command,
+    call: (&str, &Value),
+    direct: (&str, &str),
+    warmup: usize,
+    calls: usize,
+    log: &std::path::Path,
+) -> Result<Latency, String> {
+    let (tool, args) = call;
+    let (upstream, target) = direct;
+    let port = free_port()?;
+    let addr = format!("127.0.0.1:{port}");
+    let log_file = std::fs::File::create(log).map_err(|e| e.to_string())?;
+    let mut child = make(port)
+        .stdin(std::process::Stdio::null())
+        .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log_file)
+        .spawn()
+        .map_err(|e| format!("cannot start the HTTP server: {e}"))?;
+    let outcome = (|| {
+        wait_listening(&addr, Duration::from_secs(60))?;
+        let mut session = HttpSession::connect(&addr, "/mcp")?;
+        let mut connection = Connection::open(upstream).map_err(|e| e.to_string())?;
+        let params = json!({"name": tool, "arguments": args}).to_string();
+        let mut mcp_times = Vec::with_capacity(calls);
+        let mut direct_times = Vec::with_capacity(calls);
+        for i in 0..warmup + calls {
+            let started = Instant::now();
+            let ok = session.call_tool_ok(&params)?;
+            let elapsed = started.elapsed();
+            if !ok {
+                return Err(format!("{tool} failed over HTTP"));
+            }
+            let direct = direct_call(&mut connection, target)?;
+            if i >= warmup {
+                mcp_times.push(elapsed);
+                direct_times.push(direct);
+            }
+        }
+        Ok(Latency {
+            mcp: Samples::new(mcp_times),
+            direct: Samples::new(direct_times),
+        })
+    })();
+    let _ = child.kill();
+    let _ = child.wait();
+    outcome
 }
 
 /// Round trips of the same request straight to the upstream, on one keep-alive connection.

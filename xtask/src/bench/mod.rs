@@ -64,8 +64,8 @@ type HttpCommand = Box<dyn Fn(&str, u16) -> Command>;
 /// One MCP server implementation under test, for one spec.
 struct Contender {
     label: &'static str,
-    /// The stdio server, calling `base_url`.
-    stdio: StdioCommand,
+    /// The stdio server, calling `base_url` (none: it serves HTTP only).
+    stdio: Option<StdioCommand>,
     /// The Streamable HTTP server on `port`, calling `base_url`.
     http: HttpCommand,
     /// It serves one session at a time: concurrent clients share it (openapi-mcp-generator).
@@ -156,7 +156,8 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
             .args(["build", "--release"]))?;
     }
     let competitors = root.join("bench/competitors");
-    let competitors_wanted = chosen("FastMCP") || chosen("openapi-mcp-generator");
+    let competitors_wanted =
+        chosen("FastMCP") || chosen("openapi-mcp-generator") || chosen("rmcp-openapi");
     let competitor_specs = if competitors_wanted { &specs[..] } else { &[] };
     for (spec, name) in competitor_specs.iter().zip(["shop", "github"]) {
         run(Command::new("bash")
@@ -209,13 +210,16 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
         let mut cold_rows = Vec::new();
         for (spec, name) in specs.iter().zip(["shop", "github"]) {
             for contender in servers_for(spec, name) {
+                let Some(stdio) = &contender.stdio else {
+                    continue;
+                };
                 let runs = if contender.slow {
                     plan.slow_cold_runs
                 } else {
                     plan.cold_runs
                 };
                 eprintln!("cold start: {} on {}", contender.label, spec.id);
-                let make = || (contender.stdio)(&fast.base_url);
+                let make = || stdio(&fast.base_url);
                 let cold = measure::cold_start(&make, runs, &logs.join("cold.log"))?;
                 cold_rows.push((spec.id, contender.label.to_owned(), cold));
             }
@@ -261,13 +265,16 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
                 alongside: None,
             }];
             for contender in servers_for(example, "shop") {
+                let Some(stdio) = &contender.stdio else {
+                    continue;
+                };
                 eprintln!("latency: {} against the {upstream_label}", contender.label);
                 let n = if contender.slow {
                     plan.slow_calls.min(calls)
                 } else {
                     calls
                 };
-                let make = || (contender.stdio)(&base_url);
+                let make = || stdio(&base_url);
                 let latency = measure::stdio_latency(
                     &make,
                     (tool, &args),
@@ -285,6 +292,31 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
             latency_rows.push((upstream_label, rows));
         }
         section_latency(&mut report, &latency_rows);
+        // --- latency over Streamable HTTP, keep-alive ------------------------------------------
+        let mut http_rows = Vec::new();
+        for contender in servers_for(example, "shop") {
+            eprintln!("latency: {} over HTTP keep-alive", contender.label);
+            let calls = if contender.slow {
+                plan.slow_calls
+            } else {
+                plan.fast_calls
+            };
+            let make = |port: u16| (contender.http)(&fast.base_url, port);
+            let latency = measure::http_latency(
+                &make,
+                (tool, &args),
+                (&fast.addr, "/api/products/?page_size=2"),
+                20,
+                calls,
+                &logs.join("latency-http.log"),
+            )?;
+            http_rows.push(LatencyRow {
+                label: contender.label.to_owned(),
+                samples: latency.mcp,
+                alongside: Some(latency.direct),
+            });
+        }
+        section_http_latency(&mut report, &http_rows, &latency_rows[0].1);
     }
 
     if wants("throughput") {
@@ -389,7 +421,22 @@ fn spec2mcp_binary(root: &Path, spec: &Spec) -> PathBuf {
     root.join(format!("target/release/{}-mcp", spec.id))
 }
 
-/// The three servers for one spec, each built or installed already.
+/// `spec` as JSON: the file itself when it is JSON, else a copy under `target/bench/`.
+fn json_spec(root: &Path, spec: &Spec) -> PathBuf {
+    if spec.path.extension().is_some_and(|e| e == "json") {
+        return spec.path.clone();
+    }
+    let out = root.join(format!("target/bench/{}-spec.json", spec.id));
+    if let Ok(loaded) = spec2mcp::load::load_file(&spec.path) {
+        let _ = std::fs::write(&out, loaded.root.to_string());
+    }
+    out
+}
+
+/// rmcp-openapi's server, installed by `bench/competitors/setup.sh`.
+const RMCP_OPENAPI_VERSION: &str = "0.32.1";
+
+/// The servers for one spec, each built or installed already.
 fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Contender> {
     let binary = spec2mcp_binary(root, spec);
     let binary2 = binary.clone();
@@ -399,14 +446,19 @@ fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Cont
     let (python2, script2, spec_path2) = (python.clone(), script.clone(), spec_path.clone());
     let omg = home.join(format!("omg/{omg_name}"));
     let omg2 = omg.clone();
+    let rmcp_openapi = home.join(format!(
+        "rmcp-openapi-{RMCP_OPENAPI_VERSION}/bin/rmcp-openapi-server"
+    ));
+    // rmcp-openapi reads JSON only.
+    let spec_path3 = json_spec(root, spec);
     vec![
         Contender {
             label: "spec2mcp",
-            stdio: Box::new(move |base| {
+            stdio: Some(Box::new(move |base| {
                 let mut cmd = Command::new(&binary);
                 cmd.args(["--base-url", base]);
                 cmd
-            }),
+            })),
             http: Box::new(move |base, port| {
                 let mut cmd = Command::new(&binary2);
                 cmd.args(["--base-url", base, "--transport", "http", "--listen"])
@@ -418,7 +470,7 @@ fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Cont
         },
         Contender {
             label: "FastMCP",
-            stdio: Box::new(move |base| {
+            stdio: Some(Box::new(move |base| {
                 let mut cmd = Command::new(&python);
                 cmd.arg(&script).arg("--spec").arg(&spec_path).args([
                     "--base-url",
@@ -427,7 +479,7 @@ fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Cont
                     "stdio",
                 ]);
                 cmd
-            }),
+            })),
             http: Box::new(move |base, port| {
                 let mut cmd = Command::new(&python2);
                 cmd.arg(&script2)
@@ -442,12 +494,12 @@ fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Cont
         },
         Contender {
             label: "openapi-mcp-generator",
-            stdio: Box::new(move |base| {
+            stdio: Some(Box::new(move |base| {
                 let mut cmd = Command::new("node");
                 cmd.arg(omg.join("stdio/build/index.js"))
                     .env("API_BASE_URL", base);
                 cmd
-            }),
+            })),
             http: Box::new(move |base, port| {
                 let mut cmd = Command::new("node");
                 cmd.arg(omg2.join("http/build/index.js"))
@@ -456,6 +508,19 @@ fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Cont
                 cmd
             }),
             shared_session: true,
+            slow: false,
+        },
+        Contender {
+            label: "rmcp-openapi",
+            stdio: None,
+            http: Box::new(move |base, port| {
+                let mut cmd = Command::new(&rmcp_openapi);
+                cmd.arg(&spec_path3)
+                    .args(["--base-url", base, "--methods", "GET", "--port"])
+                    .arg(port.to_string());
+                cmd
+            }),
+            shared_session: false,
             slow: false,
         },
     ]
@@ -666,6 +731,41 @@ fn section_latency(out: &mut String, groups: &[(&str, Vec<LatencyRow>)]) {
         }
         out.push('\n');
     }
+}
+
+/// The overhead at p50 of a row measured with direct calls alongside.
+fn overhead(row: &LatencyRow) -> Option<Duration> {
+    let direct = row.alongside.as_ref()?;
+    Some(row.samples.median().saturating_sub(direct.median()))
+}
+
+fn section_http_latency(out: &mut String, rows: &[LatencyRow], stdio: &[LatencyRow]) {
+    out.push_str("## Per-call latency over Streamable HTTP (keep-alive)\n\nThe same calls against the fast upstream, from one client session on one keep-alive connection, each followed by the direct GET. The last columns set the HTTP overhead beside the same server's stdio overhead above.\n\n| server | calls | p50 | p99 | direct alongside p50 | overhead at p50 | stdio overhead at p50 | HTTP / stdio |\n|---|---|---|---|---|---|---|---|\n");
+    for row in rows {
+        let http = overhead(row).unwrap_or_default();
+        let stdio = stdio
+            .iter()
+            .find(|r| r.label == row.label)
+            .and_then(overhead);
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            row.label,
+            row.samples.len(),
+            ms(row.samples.median()),
+            ms(row.samples.quantile(0.99)),
+            row.alongside
+                .as_ref()
+                .map_or("—".to_owned(), |d| ms(d.median())),
+            ms(http),
+            stdio.map_or("—".to_owned(), ms),
+            stdio.map_or("—".to_owned(), |s| ratio(
+                http.as_secs_f64(),
+                s.as_secs_f64()
+            )),
+        );
+    }
+    out.push('\n');
 }
 
 fn section_throughput(out: &mut String, rows: &[(String, bool, Throughput, u64)], plan: &Plan) {
