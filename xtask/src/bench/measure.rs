@@ -163,18 +163,8 @@ pub fn http_latency(
 ) -> Result<Latency, String> {
     let (tool, args) = call;
     let (upstream, target) = direct;
-    let port = free_port()?;
-    let addr = format!("127.0.0.1:{port}");
-    let log_file = std::fs::File::create(log).map_err(|e| e.to_string())?;
-    let mut child = make(port)
-        .stdin(std::process::Stdio::null())
-        .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
-        .stderr(log_file)
-        .spawn()
-        .map_err(|e| format!("cannot start the HTTP server: {e}"))?;
-    let outcome = (|| {
-        wait_listening(&addr, Duration::from_secs(60))?;
-        let mut session = HttpSession::connect(&addr, "/mcp")?;
+    with_http_server(make, log, |addr, _pid| {
+        let mut session = HttpSession::connect(addr, "/mcp")?;
         let mut connection = Connection::open(upstream).map_err(|e| e.to_string())?;
         let params = json!({"name": tool, "arguments": args}).to_string();
         let mut mcp_times = Vec::with_capacity(calls);
@@ -196,7 +186,27 @@ pub fn http_latency(
             mcp: Samples::new(mcp_times),
             direct: Samples::new(direct_times),
         })
-    })();
+    })
+}
+
+/// Starts the HTTP server `make` gives for a free port, waits until it listens, runs `body` with
+/// its address and process id, and stops it whatever `body` returned.
+fn with_http_server<T>(
+    make: &dyn Fn(u16) -> Command,
+    log: &std::path::Path,
+    body: impl FnOnce(&str, u32) -> Result<T, String>,
+) -> Result<T, String> {
+    let port = free_port()?;
+    let addr = format!("127.0.0.1:{port}");
+    let log_file = std::fs::File::create(log).map_err(|e| e.to_string())?;
+    let mut child = make(port)
+        .stdin(std::process::Stdio::null())
+        .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
+        .stderr(log_file)
+        .spawn()
+        .map_err(|e| format!("cannot start the HTTP server: {e}"))?;
+    let outcome =
+        wait_listening(&addr, Duration::from_secs(60)).and_then(|()| body(&addr, child.id()));
     let _ = child.kill();
     let _ = child.wait();
     outcome
@@ -261,26 +271,16 @@ pub fn http_throughput(
     load: &Load,
     log: &std::path::Path,
 ) -> Result<Throughput, String> {
-    let port = free_port()?;
-    let addr = format!("127.0.0.1:{port}");
-    let log_file = std::fs::File::create(log).map_err(|e| e.to_string())?;
-    let mut child = make(port)
-        .stdin(std::process::Stdio::null())
-        .stdout(log_file.try_clone().map_err(|e| e.to_string())?)
-        .stderr(log_file)
-        .spawn()
-        .map_err(|e| format!("cannot start the HTTP server: {e}"))?;
-    let outcome = (|| {
-        wait_listening(&addr, Duration::from_secs(60))?;
+    with_http_server(make, log, |addr, pid| {
         // Sessions first, so the handshakes are not timed.
         let mut sessions = Vec::new();
-        let first = HttpSession::connect(&addr, path)?;
+        let first = HttpSession::connect(addr, path)?;
         let mut others = Vec::new();
         for _ in 1..load.clients {
             others.push(if load.shared_session {
-                first.share(&addr)?
+                first.share(addr)?
             } else {
-                HttpSession::connect(&addr, path)?
+                HttpSession::connect(addr, path)?
             });
         }
         for mut session in std::iter::once(first).chain(others) {
@@ -290,7 +290,7 @@ pub fn http_throughput(
         }
         let stop = Arc::new(AtomicBool::new(false));
         let errors = Arc::new(AtomicU64::new(0));
-        let cpu_before = tree_cpu(child.id());
+        let cpu_before = tree_cpu(pid);
         let started = Instant::now();
         let workers: Vec<_> = sessions
             .into_iter()
@@ -324,7 +324,7 @@ pub fn http_throughput(
         std::thread::sleep(Duration::from_secs_f64(load.seconds));
         stop.store(true, Ordering::Relaxed);
         let elapsed = started.elapsed().as_secs_f64();
-        let cpu_after = tree_cpu(child.id());
+        let cpu_after = tree_cpu(pid);
         let mut all = Vec::new();
         for worker in workers {
             all.extend(worker.join().map_err(|_| "a client thread panicked")?);
@@ -339,10 +339,7 @@ pub fn http_throughput(
                 .zip(cpu_after)
                 .map(|(before, after)| after.saturating_sub(before)),
         })
-    })();
-    let _ = child.kill();
-    let _ = child.wait();
-    outcome
+    })
 }
 
 /// User plus system CPU time of process `pid` and its descendants so far, from `/proc` (Linux;
