@@ -14,8 +14,12 @@ pub fn types_file(api: &Api) -> Result<TokenStream, EmitError> {
         for member in t.kind.members() {
             uses.add(member);
         }
-        if let TypeKind::Struct { extra: Some(_), .. } = &t.kind {
+        if let TypeKind::Struct {
+            extra: Some(extra), ..
+        } = &t.kind
+        {
             uses.btree_map = true;
+            uses.add(extra);
         }
     }
     let items = api.types.iter().map(named).collect::<Result<Vec<_>, _>>()?;

@@ -2,3 +2,17 @@
 // Regenerate with: cargo xtask codegen
 
 //! Types of the tool inputs, one per schema they use.
+
+use std::collections::BTreeMap;
+use spec2mcp_runtime::serde_json::Value;
+use spec2mcp_runtime::serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "spec2mcp_runtime::serde")]
+pub struct LabelWithExtrasBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Properties beyond the named ones (`additionalProperties`).
+    #[serde(flatten)]
+    pub additional_properties: BTreeMap<String, Value>,
+}

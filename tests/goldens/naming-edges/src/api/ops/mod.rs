@@ -10,3 +10,4 @@ pub mod this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3;
 pub mod this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b;
 pub mod unicode_operation;
 pub mod type_;
+pub mod label_with_extras;
