@@ -471,7 +471,7 @@ fn set_meta(result: &mut CallToolResult, key: &str, value: Value) {
     result.meta = Some(meta);
 }
 
-/// Passes the answer's pagination headers on in `_meta` and, briefly, the text.
+/// Passes the answer's pagination headers on in `_meta`.
 fn add_headers(result: &mut CallToolResult, headers: &[(String, String)]) {
     if headers.is_empty() {
         return;

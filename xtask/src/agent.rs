@@ -48,7 +48,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         "# Tools an agent can choose\n\nWritten by `cargo xtask agent --record`. Per spec: the tools' descriptions and the size of \
          `tools/list` (operations mode, computed from the manifest the way the server lists them), \
          with the composed titles and descriptions and the needs/yields lines (spec2mcp now) and \
-         with `derive_descriptions = false` (the spec's texts only); then the large-API mode's \
+         with `derive_descriptions = false` (the spec's own titles and descriptions; the needs line is added either way); then the large-API mode's \
          `search_operations` recall@3 on everyday questions (`bench/search/queries/`).\n\n\
          | spec | tools | distinct descriptions | average description | `tools/list` bytes |\n|---|---|---|---|---|\n",
     );
