@@ -127,17 +127,31 @@ pub fn stdio_latency(
     let (addr, target) = direct;
     let mut session = StdioSession::spawn(&mut make(), log)?;
     session.initialize()?;
-    let mut connection = Connection::open(addr).map_err(|e| e.to_string())?;
     let params = json!({"name": tool, "arguments": args});
+    alternate((addr, target), warmup, calls, || {
+        let result = session.request("tools/call", params.clone())?;
+        if result.get("isError") == Some(&Value::Bool(true)) {
+            return Err(format!("{tool} failed: {}", cut(&result.to_string())));
+        }
+        Ok(())
+    })
+}
+
+/// `warmup + calls` rounds of `call` (timed), each followed by the direct GET of `target` at
+/// `addr` on one keep-alive connection; the first `warmup` rounds are not recorded.
+fn alternate(
+    (addr, target): (&str, &str),
+    warmup: usize,
+    calls: usize,
+    mut call: impl FnMut() -> Result<(), String>,
+) -> Result<Latency, String> {
+    let mut connection = Connection::open(addr).map_err(|e| e.to_string())?;
     let mut mcp_times = Vec::with_capacity(calls);
     let mut direct_times = Vec::with_capacity(calls);
     for i in 0..warmup + calls {
         let started = Instant::now();
-        let result = session.request("tools/call", params.clone())?;
+        call()?;
         let elapsed = started.elapsed();
-        if result.get("isError") == Some(&Value::Bool(true)) {
-            return Err(format!("{tool} failed: {}", cut(&result.to_string())));
-        }
         let direct = direct_call(&mut connection, target)?;
         if i >= warmup {
             mcp_times.push(elapsed);
@@ -165,26 +179,12 @@ pub fn http_latency(
     let (upstream, target) = direct;
     with_http_server(make, log, |addr, _pid| {
         let mut session = HttpSession::connect(addr, "/mcp")?;
-        let mut connection = Connection::open(upstream).map_err(|e| e.to_string())?;
         let params = json!({"name": tool, "arguments": args}).to_string();
-        let mut mcp_times = Vec::with_capacity(calls);
-        let mut direct_times = Vec::with_capacity(calls);
-        for i in 0..warmup + calls {
-            let started = Instant::now();
-            let ok = session.call_tool_ok(&params)?;
-            let elapsed = started.elapsed();
-            if !ok {
-                return Err(format!("{tool} failed over HTTP"));
+        alternate((upstream, target), warmup, calls, || {
+            match session.call_tool_ok(&params)? {
+                true => Ok(()),
+                false => Err(format!("{tool} failed over HTTP")),
             }
-            let direct = direct_call(&mut connection, target)?;
-            if i >= warmup {
-                mcp_times.push(elapsed);
-                direct_times.push(direct);
-            }
-        }
-        Ok(Latency {
-            mcp: Samples::new(mcp_times),
-            direct: Samples::new(direct_times),
         })
     })
 }
