@@ -8,15 +8,21 @@
 //! ```
 //!
 //! The crate then needs one dependency besides this build-dependency: `spec2mcp-runtime`.
+//!
+//! For a Django project, the schema can come straight from it instead of an exported file:
+//!
+//! ```no_run
+//! spec2mcp::Builder::django("../manage.py").name("shop-mcp").run().unwrap();
+//! ```
 
 use std::path::{Path, PathBuf};
 
-use crate::{emit, model, Config, Failure, Options};
+use crate::{django, emit, model, Config, Failure, Input, Options};
 
 /// Generates a server module from a spec inside a build script.
 #[derive(Debug, Clone)]
 pub struct Builder {
-    spec: PathBuf,
+    input: Input,
     config: Option<PathBuf>,
     name: Option<String>,
     methods: Option<Vec<String>>,
@@ -57,14 +63,41 @@ pub enum BuildError {
 impl Builder {
     /// A builder for the spec at `spec` (relative to the crate being built).
     pub fn new(spec: impl Into<PathBuf>) -> Self {
+        Self::from_input(Input::File(spec.into()))
+    }
+
+    /// A builder for the schema drf-spectacular makes in the Django project of `manage_py`
+    /// (relative to the crate being built); the build reruns when any of its Python files changes.
+    pub fn django(manage_py: impl Into<PathBuf>) -> Self {
+        Self::from_input(Input::Django(django::Project::new(manage_py)))
+    }
+
+    fn from_input(input: Input) -> Self {
         Builder {
-            spec: spec.into(),
+            input,
             config: None,
             name: None,
             methods: None,
             mode: None,
             out_dir: None,
         }
+    }
+
+    /// `--settings` for the Django project's `manage.py` (only with [`Builder::django`]).
+    pub fn django_settings(mut self, module: impl Into<String>) -> Self {
+        if let Input::Django(project) = &mut self.input {
+            project.settings = Some(module.into());
+        }
+        self
+    }
+
+    /// The Python interpreter that runs `manage.py` (only with [`Builder::django`]; default: the
+    /// active or nearest virtualenv, else `python3`).
+    pub fn python(mut self, python: impl Into<PathBuf>) -> Self {
+        if let Input::Django(project) = &mut self.input {
+            project.python = Some(python.into());
+        }
+        self
     }
 
     /// A `spec2mcp.toml` with filters and renames.
@@ -100,7 +133,16 @@ impl Builder {
 
     /// Generates, writes the files that changed, and tells cargo what to watch.
     pub fn run(self) -> Result<Built, BuildError> {
-        println!("cargo:rerun-if-changed={}", self.spec.display());
+        match &self.input {
+            Input::File(spec) => println!("cargo:rerun-if-changed={}", spec.display()),
+            Input::Django(project) => {
+                for file in project.sources() {
+                    println!("cargo:rerun-if-changed={}", file.display());
+                }
+                println!("cargo:rerun-if-env-changed=DJANGO_SETTINGS_MODULE");
+                println!("cargo:rerun-if-env-changed=VIRTUAL_ENV");
+            }
+        }
         if let Some(config) = &self.config {
             println!("cargo:rerun-if-changed={}", config.display());
         }
@@ -120,7 +162,7 @@ impl Builder {
                 .map(PathBuf::from)
                 .ok_or(BuildError::NoOutDir)?,
         };
-        let display = self.spec.display().to_string();
+        let display = self.input.display();
         let config = match &self.config {
             Some(path) => Config::load(path).map_err(|diagnostics| Failure::Spec {
                 file: path.display().to_string(),
@@ -129,7 +171,7 @@ impl Builder {
             None => Config::default(),
         };
         let options = Options {
-            spec: self.spec.clone(),
+            input: self.input.clone(),
             spec_display: Some(display.clone()),
             source: None,
             name: self.name.clone(),

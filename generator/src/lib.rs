@@ -18,6 +18,7 @@ pub mod builder;
 pub mod config;
 pub mod diag;
 pub mod diff;
+pub mod django;
 pub mod emit;
 pub mod load;
 pub mod manifest;
@@ -36,8 +37,8 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 /// What to generate.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The spec file (YAML or JSON).
-    pub spec: PathBuf,
+    /// Where the spec comes from.
+    pub input: Input,
     /// How the spec is named in diagnostics (default: the path as given).
     pub spec_display: Option<String>,
     /// How generated files name the spec (default: `spec_display`); the CLI gives the path
@@ -59,13 +60,61 @@ pub struct Options {
     pub runtime: emit::RuntimeSource,
 }
 
+/// Where the spec comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A spec file (YAML or JSON).
+    File(PathBuf),
+    /// The schema drf-spectacular makes in a Django project.
+    Django(django::Project),
+}
+
+impl Input {
+    /// How diagnostics name it: the file, or `Django project <manage.py>`.
+    pub fn display(&self) -> String {
+        match self {
+            Input::File(path) => path.display().to_string(),
+            Input::Django(project) => format!("Django project {}", project.manage_py.display()),
+        }
+    }
+
+    /// Reads and parses the spec, from the file or by exporting it from the project.
+    pub fn load(&self, display: &str) -> Result<load::LoadedSpec, Diagnostics> {
+        match self {
+            Input::File(path) => load::load_file(path),
+            Input::Django(project) => {
+                let text = project.export().map_err(|err| {
+                    let mut all = Diagnostics::default();
+                    all.push(err.diagnostic());
+                    all
+                })?;
+                load::load_str(&text, display)
+            }
+        }
+    }
+}
+
 impl Options {
-    /// Defaults for `spec`.
+    /// Defaults for the spec file `spec`.
     pub fn new(spec: impl Into<PathBuf>) -> Self {
-        let spec = spec.into();
+        Self::from_input(Input::File(spec.into()))
+    }
+
+    /// Defaults for the schema of the Django project whose `manage.py` is `manage_py`.
+    pub fn django(project: django::Project) -> Self {
+        Self::from_input(Input::Django(project))
+    }
+
+    fn from_input(input: Input) -> Self {
+        let command = match &input {
+            Input::File(path) => format!("spec2mcp generate --spec {}", path.display()),
+            Input::Django(project) => {
+                format!("spec2mcp generate --django {}", project.manage_py.display())
+            }
+        };
         Options {
-            command: format!("spec2mcp generate --spec {}", spec.display()),
-            spec,
+            command,
+            input,
             spec_display: None,
             source: None,
             name: None,
@@ -170,11 +219,14 @@ pub fn model(options: &Options) -> Result<Modeled, Failure> {
     let display = options
         .spec_display
         .clone()
-        .unwrap_or_else(|| options.spec.display().to_string());
-    let spec = load::load_file(&options.spec).map_err(|diagnostics| Failure::Spec {
-        file: display.clone(),
-        diagnostics,
-    })?;
+        .unwrap_or_else(|| options.input.display());
+    let spec = options
+        .input
+        .load(&display)
+        .map_err(|diagnostics| Failure::Spec {
+            file: display.clone(),
+            diagnostics,
+        })?;
     model_loaded(&spec, options, &display)
 }
 

@@ -43,8 +43,19 @@ struct DiffArgs {
 #[derive(Debug, clap::Args)]
 struct GenerateArgs {
     /// The OpenAPI document (YAML or JSON, 3.0 or 3.1).
-    #[arg(long)]
-    spec: PathBuf,
+    #[arg(long, required_unless_present = "django", conflicts_with = "django")]
+    spec: Option<PathBuf>,
+    /// A Django project's manage.py: the spec is the schema drf-spectacular makes in it
+    /// (`manage.py spectacular`, run in its folder; no server, no HTTP).
+    #[arg(long, value_name = "MANAGE_PY")]
+    django: Option<PathBuf>,
+    /// `--settings` for manage.py [default: what manage.py sets].
+    #[arg(long, value_name = "MODULE", requires = "django")]
+    django_settings: Option<String>,
+    /// The Python that runs manage.py [default: $VIRTUAL_ENV, else a .venv or venv beside the
+    /// project or above it, else python3].
+    #[arg(long, requires = "django")]
+    python: Option<PathBuf>,
     /// Folder of the generated crate.
     #[arg(long)]
     out: PathBuf,
@@ -91,6 +102,18 @@ enum RuntimeMode {
 }
 
 impl GenerateArgs {
+    /// Where the spec comes from: the file, or the Django project.
+    fn input(&self) -> spec2mcp::Input {
+        match (&self.spec, &self.django) {
+            (Some(spec), _) => spec2mcp::Input::File(spec.clone()),
+            (None, manage_py) => spec2mcp::Input::Django(spec2mcp::django::Project {
+                manage_py: manage_py.clone().unwrap_or_default(),
+                settings: self.django_settings.clone(),
+                python: self.python.clone(),
+            }),
+        }
+    }
+
     /// Where the generated crate gets the runtime; a path is written relative to the crate.
     fn runtime(&self) -> Result<spec2mcp::emit::RuntimeSource, String> {
         use spec2mcp::emit::RuntimeSource;
@@ -184,7 +207,22 @@ fn regenerate_command(
     out: &str,
     path: impl Fn(&std::path::Path) -> String,
 ) -> String {
-    let mut cmd = format!("spec2mcp generate --spec {} --out {out}", path(&args.spec));
+    let mut cmd = match (&args.spec, &args.django) {
+        (Some(spec), _) => format!("spec2mcp generate --spec {} --out {out}", path(spec)),
+        (None, manage_py) => {
+            let manage_py = manage_py.clone().unwrap_or_default();
+            format!(
+                "spec2mcp generate --django {} --out {out}",
+                path(&manage_py)
+            )
+        }
+    };
+    if let Some(settings) = &args.django_settings {
+        cmd.push_str(&format!(" --django-settings {settings}"));
+    }
+    if let Some(python) = &args.python {
+        cmd.push_str(&format!(" --python {}", path(python)));
+    }
     if let Some(name) = &args.name {
         cmd.push_str(&format!(" --name {name}"));
     }
@@ -210,7 +248,8 @@ fn regenerate_command(
 }
 
 fn run_generate(args: GenerateArgs) -> ExitCode {
-    let display = args.spec.display().to_string();
+    let input = args.input();
+    let display = input.display();
     let config = match load_config(args.config.as_deref()) {
         Ok(config) => config,
         Err(code) => return code,
@@ -223,10 +262,16 @@ fn run_generate(args: GenerateArgs) -> ExitCode {
         }
     };
     let from_out = |path: &std::path::Path| spec2mcp::source::relative_to(path, &args.out);
+    let source = match &input {
+        spec2mcp::Input::File(spec) => from_out(spec),
+        spec2mcp::Input::Django(project) => {
+            format!("Django project {}", from_out(&project.manage_py))
+        }
+    };
     let options = Options {
-        spec: args.spec.clone(),
+        input,
         spec_display: Some(display.clone()),
-        source: Some(from_out(&args.spec)),
+        source: Some(source),
         name: args.name.clone(),
         methods: args.methods.clone(),
         config,

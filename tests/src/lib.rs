@@ -10,8 +10,10 @@ use spec2mcp::{emit::File, generate, write, Config, Failure, Generated, Options}
 /// One generated crate kept in the repository.
 #[derive(Debug, Clone, Copy)]
 pub struct Target {
-    /// Spec, relative to the repository root.
+    /// Spec, relative to the repository root; with `django`, the project's `manage.py`.
     pub spec: &'static str,
+    /// The spec is the schema drf-spectacular makes in the Django project of `spec`.
+    pub django: bool,
     /// Output folder, relative to the repository root.
     pub out: &'static str,
     /// Package name.
@@ -25,7 +27,8 @@ pub struct Target {
 /// Everything `cargo xtask codegen` regenerates.
 pub const TARGETS: &[Target] = &[
     Target {
-        spec: "example/schema.yml",
+        spec: "example/manage.py",
+        django: true,
         out: "generated-example",
         name: "shop-mcp",
         methods: None,
@@ -33,6 +36,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         spec: "example/schema.yml",
+        django: false,
         out: "tests/goldens/shop-writes",
         name: "shop-writes-mcp",
         methods: Some(&["GET", "POST", "PUT", "PATCH", "DELETE"]),
@@ -40,6 +44,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         spec: "tests/fixtures/types-zoo.yaml",
+        django: false,
         out: "tests/goldens/types-zoo",
         name: "zoo-mcp",
         methods: Some(&["GET", "POST", "PUT"]),
@@ -47,6 +52,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         spec: "tests/fixtures/naming-edges.yaml",
+        django: false,
         out: "tests/goldens/naming-edges",
         name: "naming-mcp",
         methods: Some(&["GET", "POST"]),
@@ -54,6 +60,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         spec: "tests/fixtures/petstore.json",
+        django: false,
         out: "tests/goldens/petstore",
         name: "petstore-mcp",
         methods: None,
@@ -63,12 +70,25 @@ pub const TARGETS: &[Target] = &[
 
 /// Generates `target` in memory, exactly as `cargo xtask codegen` writes it.
 pub fn generate_target(root: &Path, target: &Target) -> Result<Generated, Failure> {
-    let mut options = Options::new(root.join(target.spec));
-    options.spec_display = Some(target.spec.to_owned());
-    options.source = Some(spec2mcp::source::relative_to(
-        &root.join(target.spec),
-        &root.join(target.out),
-    ));
+    let relative = spec2mcp::source::relative_to(&root.join(target.spec), &root.join(target.out));
+    let mut options = if target.django {
+        // The repository's own virtualenv (made by `cargo xtask test`), whatever is active, so
+        // the checked-in crate does not depend on the shell it was generated from.
+        let python = root.join(".venv/bin/python");
+        let mut options = Options::django(spec2mcp::django::Project {
+            manage_py: root.join(target.spec),
+            settings: None,
+            python: python.is_file().then_some(python),
+        });
+        options.spec_display = Some(format!("Django project {}", target.spec));
+        options.source = Some(format!("Django project {relative}"));
+        options
+    } else {
+        let mut options = Options::new(root.join(target.spec));
+        options.spec_display = Some(target.spec.to_owned());
+        options.source = Some(relative);
+        options
+    };
     options.name = Some(target.name.to_owned());
     options.methods = target
         .methods

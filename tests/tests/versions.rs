@@ -20,6 +20,7 @@ const ALL: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 fn generated(spec: &'static str) -> Vec<File> {
     let target = Target {
         spec,
+        django: false,
         out: "unused",
         name: "shop-writes-mcp",
         methods: Some(ALL),

@@ -7,6 +7,8 @@ use spec2mcp_tests::{generate_target, stale_files, TARGETS};
 
 /// Regenerates every target, or with `check` fails when any is stale.
 pub fn run(root: &Path, check: bool) -> Result<(), String> {
+    // The example server is generated from its Django project, which needs the venv.
+    crate::python::venv(root)?;
     let mut stale = Vec::new();
     for target in TARGETS {
         let generated =

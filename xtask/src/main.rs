@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the project's own commands.
 //!
-//! - `codegen [--check]`: regenerate `generated-example/` from `example/schema.yml` (or check it).
+//! - `codegen [--check]`: regenerate `generated-example/` from the example Django project and the
+//!   goldens from their specs (or check them).
 //! - `demo`: build the generator, generate and build the example server, start the Django example
 //!   app on loopback and show a real MCP client listing and calling its tools.
 //! - `test`: set up the Python venv and run every test (Rust, then end-to-end).
@@ -126,6 +127,8 @@ fn cargo() -> Command {
 
 /// The main job, end to end, with the CLI a user would run.
 fn demo(root: &Path) -> Result<(), String> {
+    // First: the example is generated from its Django project, which runs in this venv.
+    let python = python::venv(root)?;
     run(cargo()
         .current_dir(root)
         .args(["build", "--release", "-p", "spec2mcp"]))?;
@@ -135,7 +138,6 @@ fn demo(root: &Path) -> Result<(), String> {
         .current_dir(&out)
         .env("CARGO_TARGET_DIR", root.join("target"))
         .args(["build", "--release"]))?;
-    let python = python::venv(root)?;
     run(Command::new(python)
         .current_dir(root)
         .arg("example/demo.py")
@@ -178,11 +180,12 @@ fn test(root: &Path) -> Result<(), String> {
         .env("SHOP_MCP_BIN", root.join("target/debug/shop-mcp")))
 }
 
-/// Runs the `spec2mcp` binary at `cli` as a user would: the example server into `out`.
+/// Runs the `spec2mcp` binary at `cli` as a Django team would: the example server into `out`,
+/// from the project's `manage.py` (the venv beside it runs drf-spectacular).
 fn generate_example(root: &Path, cli: &Path, out: &Path) -> Result<(), String> {
     run(Command::new(cli)
         .current_dir(root)
-        .args(["generate", "--spec", "example/schema.yml", "--out"])
+        .args(["generate", "--django", "example/manage.py", "--out"])
         .arg(out)
         .args(["--name", "shop-mcp"]))
 }

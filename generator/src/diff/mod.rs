@@ -88,7 +88,7 @@ pub fn contract(path: &Path, options: &Options) -> Result<Manifest, Failure> {
         return Ok(manifest);
     }
     let options = Options {
-        spec: path.to_path_buf(),
+        input: crate::Input::File(path.to_path_buf()),
         spec_display: Some(path.display().to_string()),
         ..options.clone()
     };
