@@ -35,6 +35,18 @@ class ProductSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "published", "created"]
 
 
+class ProductSearchSerializer(serializers.Serializer):
+    """What `POST /api/products/search/` looks for: a read sent as POST, as many APIs do."""
+
+    text = serializers.CharField(help_text="Words to find in the product's name or description.")
+    max_price = serializers.DecimalField(
+        max_digits=8, decimal_places=2, required=False, help_text="Maximum price (inclusive)."
+    )
+    limit = serializers.IntegerField(
+        min_value=1, max_value=50, default=10, help_text="At most this many products."
+    )
+
+
 class ReviewSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
 

@@ -1,7 +1,7 @@
 import hashlib
 import time
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import filters, permissions, status, viewsets
@@ -21,6 +21,7 @@ from .serializers import (
     UploadSerializer,
     ErrorDetailSerializer,
     OrderSerializer,
+    ProductSearchSerializer,
     ProductSerializer,
     ReviewSerializer,
     SlowSerializer,
@@ -61,7 +62,7 @@ class ProductViewSet(viewsets.ModelViewSet):
     ordering = ["name"]
 
     def get_permissions(self):
-        if self.action in ("reviews", "publish"):
+        if self.action in ("reviews", "publish", "search"):
             return super().get_permissions()  # the action's own permission_classes
         # AllowAny (not a custom "staff or read-only" class) so that drf-spectacular
         # documents anonymous access (`{}` in the operation's security).
@@ -103,6 +104,31 @@ class ProductViewSet(viewsets.ModelViewSet):
             return Response(serializer.data, status=status.HTTP_201_CREATED)
         reviews = product.reviews.select_related("author")
         return Response(ReviewSerializer(reviews, many=True).data)
+
+    @extend_schema(
+        summary="Search products",
+        description="Published products whose name or description contains the text, cheapest first.",
+        request=ProductSearchSerializer,
+        responses=ProductSerializer(many=True),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        pagination_class=None,
+        filter_backends=[],
+        permission_classes=[permissions.AllowAny],
+    )
+    def search(self, request):
+        query = ProductSearchSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data
+        found = self.get_queryset().filter(
+            Q(name__icontains=wanted["text"]) | Q(description__icontains=wanted["text"])
+        )
+        if "max_price" in wanted:
+            found = found.filter(price__lte=wanted["max_price"])
+        found = found.order_by("price", "name")[: wanted["limit"]]
+        return Response(ProductSerializer(found, many=True).data)
 
     @extend_schema(
         summary="Publish a draft product",

@@ -36,6 +36,130 @@ pub struct Config {
     /// defaults of [`HeaderPolicy::default_for`].
     #[serde(default)]
     pub headers: BTreeMap<String, HeaderPolicy>,
+    /// How tool names are made, e.g. `{namespace}_{method}_{action}_{resource}` (default: the
+    /// operationId). `rename` still wins.
+    pub tool_name: Option<String>,
+    /// The value of `{namespace}` in `tool_name`.
+    pub namespace: Option<String>,
+    /// Changes to single tools, keyed by tool name, operationId, or a pattern with `*`.
+    #[serde(default)]
+    pub tools: BTreeMap<String, ToolTransform>,
+}
+
+/// What `[tools.<name>]` changes about the tools it names. Everything it does is in the
+/// generated code and in `tools.json`, so drift checks see it.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ToolTransform {
+    /// Replaces the title.
+    pub title: Option<String>,
+    /// Replaces the description (the line saying where its identifiers come from stays).
+    pub description: Option<String>,
+    /// The tool changes nothing, whatever its method says (a search sent as POST). Such an
+    /// operation becomes a tool even when its method is not enabled.
+    pub read_only: Option<bool>,
+    /// The tool removes or overwrites something, whatever its method says.
+    pub destructive: Option<bool>,
+    /// Changes to its parameters, by argument name.
+    #[serde(default)]
+    pub args: BTreeMap<String, ArgTransform>,
+}
+
+/// What `[tools.<name>.args.<arg>]` changes about one parameter.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ArgTransform {
+    /// Not advertised and never sent (optional parameters only).
+    #[serde(default)]
+    pub hide: bool,
+    /// Always sent with this value, and not advertised.
+    pub value: Option<serde_json::Value>,
+    /// Used when the agent leaves the argument out; advertised as the schema's `default`.
+    pub default: Option<serde_json::Value>,
+    /// Replaces the argument's description.
+    pub description: Option<String>,
+}
+
+/// One piece of a `tool_name` template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placeholder {
+    /// The operationId (or `<method>_<path>` without one).
+    OperationId,
+    /// The operation's first tag.
+    Tag,
+    /// The collection the path names (`products` for `/api/products/{slug}/publish/`).
+    Resource,
+    /// DRF's action: list, retrieve, create, update, partial_update, destroy, or the custom
+    /// action's name.
+    Action,
+    /// The HTTP method, lower-case.
+    Method,
+    /// The config's `namespace`.
+    Namespace,
+}
+
+impl Placeholder {
+    const ALL: [(&'static str, Placeholder); 6] = [
+        ("operation_id", Placeholder::OperationId),
+        ("tag", Placeholder::Tag),
+        ("resource", Placeholder::Resource),
+        ("action", Placeholder::Action),
+        ("method", Placeholder::Method),
+        ("namespace", Placeholder::Namespace),
+    ];
+}
+
+/// Literal text or a placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Copied as written.
+    Text(String),
+    /// Replaced per operation.
+    Slot(Placeholder),
+}
+
+/// Splits a `tool_name` template into pieces; the error says what is wrong.
+pub fn parse_template(template: &str) -> Result<Vec<Piece>, String> {
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            pieces.push(Piece::Text(rest[..open].to_owned()));
+        }
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!("`{{` at `{}` is never closed", &rest[open..]));
+        };
+        let name = &rest[open + 1..open + close];
+        let slot = Placeholder::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| *p)
+            .ok_or_else(|| {
+                format!(
+                    "unknown placeholder `{{{name}}}`{}; the placeholders are {}",
+                    crate::suggest::hint(name, Placeholder::ALL.iter().map(|(n, _)| *n)),
+                    Placeholder::ALL
+                        .iter()
+                        .map(|(n, _)| format!("{{{n}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+        pieces.push(Piece::Slot(slot));
+        rest = &rest[open + close + 1..];
+    }
+    if rest.contains('}') {
+        return Err("`}` without a `{` before it".to_owned());
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Text(rest.to_owned()));
+    }
+    if !pieces.iter().any(|p| matches!(p, Piece::Slot(_))) {
+        return Err(
+            "the template has no placeholder, so every tool would get the same name".to_owned(),
+        );
+    }
+    Ok(pieces)
 }
 
 /// Who fills a header parameter.
@@ -168,6 +292,34 @@ impl Config {
                     format!("the config {display} lists an unknown HTTP method `{bad}`"),
                     "use GET, PUT, POST, DELETE, PATCH, HEAD, OPTIONS or TRACE",
                 ));
+            }
+        }
+        if let Some(template) = &config.tool_name {
+            let pieces = parse_template(template).map_err(|problem| {
+                fail(
+                    format!("the config {display} sets `tool_name = {template:?}`: {problem}"),
+                    "see docs/configuration.md for the placeholders",
+                )
+            })?;
+            let namespaced = pieces.contains(&Piece::Slot(Placeholder::Namespace));
+            if namespaced && config.namespace.as_deref().is_none_or(str::is_empty) {
+                return Err(fail(
+                    format!("the config {display} uses `{{namespace}}` in `tool_name` but sets no `namespace`"),
+                    "add `namespace = \"…\"` (e.g. the API's short name)",
+                ));
+            }
+        }
+        for (key, transform) in &config.tools {
+            for (arg, change) in &transform.args {
+                let ways = usize::from(change.hide)
+                    + usize::from(change.value.is_some())
+                    + usize::from(change.default.is_some());
+                if ways > 1 {
+                    return Err(fail(
+                        format!("the config {display} sets more than one of hide, value and default for `{arg}` of [tools.{key:?}]"),
+                        "hide (never sent), value (always sent) and default (sent when left out) exclude each other: keep one",
+                    ));
+                }
             }
         }
         Ok(config)

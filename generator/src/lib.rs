@@ -285,6 +285,20 @@ pub fn model_loaded(
         mode: options.mode.or(config.mode).unwrap_or_default(),
         headers: config.headers.clone(),
         derive_descriptions: config.derive_descriptions.unwrap_or(true),
+        // Checked when the config was loaded; a config built in code is checked here.
+        tool_name: match config.tool_name.as_deref().map(config::parse_template) {
+            Some(Ok(pieces)) => Some(pieces),
+            Some(Err(problem)) => {
+                diags.push(
+                    Diagnostic::error("", format!("`tool_name`: {problem}"))
+                        .with_fix("see docs/configuration.md for the placeholders"),
+                );
+                None
+            }
+            None => None,
+        },
+        namespace: config.namespace.clone().unwrap_or_default(),
+        transforms: config.tools.clone(),
     };
     let api = model::build(spec, &settings, &mut diags);
     let mut diagnostics = Diagnostics::default();

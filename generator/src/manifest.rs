@@ -4,9 +4,11 @@
 //! A manifest written before the format had a version (no `version` field) reads as version 0.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
-use crate::model::Api;
+use crate::model::{Api, Preset};
 
 /// The format version this generator writes.
 pub const VERSION: u32 = 1;
@@ -62,6 +64,9 @@ pub struct ToolEntry {
     /// Texts composed from the spec rather than taken from it: `title`, `description`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub derived: Vec<String>,
+    /// Parameters spec2mcp.toml fixes: always sent with these values, not arguments.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fixed: BTreeMap<String, Value>,
 }
 
 /// An identifier a tool needs.
@@ -167,6 +172,14 @@ impl Manifest {
                 .filter(|(on, _)| *on)
                 .map(|(_, name)| name.to_owned())
                 .collect(),
+                fixed: t
+                    .args
+                    .iter()
+                    .filter_map(|a| match &a.preset {
+                        Some(Preset::Fixed(value)) => Some((a.wire.clone(), value.clone())),
+                        _ => None,
+                    })
+                    .collect(),
             })
             .collect();
         Manifest {

@@ -538,3 +538,114 @@ fn headers_in_the_config_choose_who_fills_them_and_typos_are_pointed_out() {
         "{readme}"
     );
 }
+
+/// Runs `generate` on the example schema with `config`; the exit code and stderr.
+fn generate_with_config(dir: &Path, config: &str) -> (Option<i32>, String, std::path::PathBuf) {
+    let config = write(dir, "spec2mcp.toml", config);
+    let out = dir.join("shop");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &repo_file("example/schema.yml"),
+        "--out",
+        &out.display().to_string(),
+        "--config",
+        &config,
+    ]);
+    (run.status.code(), stderr(&run), out)
+}
+
+#[test]
+fn mistakes_in_tool_names_templates_and_transforms_are_errors_with_the_nearest_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        // A placeholder that does not exist.
+        (
+            "tool_name = \"{namespace}_{acton}\"\nnamespace = \"shop\"\n",
+            "unknown placeholder `{acton}`; did you mean `action`?",
+        ),
+        ("tool_name = \"{namespace}_{action}\"\n", "sets no `namespace`"),
+        ("tool_name = \"shop\"\n", "the template has no placeholder"),
+        ("tool_name = \"{action\"\n", "is never closed"),
+        // A tool the spec does not have.
+        (
+            "[tools.prodcts_list]\ntitle = \"x\"\n",
+            "[tools.\"prodcts_list\"] names no tool; did you mean `products_list`?",
+        ),
+        // A pattern that matches nothing.
+        ("[tools.\"orders_*\"]\ntitle = \"x\"\n", "[tools.\"orders_*\"] names no tool"),
+        // An argument the tool does not have.
+        (
+            "[tools.products_list.args.pagesize]\nvalue = 2\n",
+            "names `pagesize`, which `products_list` has no parameter called; did you mean `page_size`?",
+        ),
+        // Hiding what the operation requires.
+        (
+            "[tools.products_retrieve.args.slug]\nhide = true\n",
+            "hides `slug` of `products_retrieve`, but the operation requires it",
+        ),
+        // A value of the wrong type.
+        (
+            "[tools.products_list.args.page_size]\nvalue = \"two\"\n",
+            "the value \"two\", which its schema does not accept: it must be integer",
+        ),
+        // Two ways at once.
+        (
+            "[tools.products_list.args.page_size]\nvalue = 2\ndefault = 3\n",
+            "more than one of hide, value and default",
+        ),
+        // Read-only and destructive at once.
+        (
+            "[tools.products_list]\nread_only = true\ndestructive = true\n",
+            "both read_only and destructive",
+        ),
+    ];
+    for (config, expected) in cases {
+        let (code, text, out) = generate_with_config(dir.path(), config);
+        assert_eq!(code, Some(2), "{config}\n{text}");
+        assert!(
+            text.contains(expected),
+            "{config}\nexpected {expected:?} in:\n{text}"
+        );
+        assert!(text.contains("fix:"), "{text}");
+        assert!(!out.exists(), "nothing may be written for {config}");
+    }
+}
+
+#[test]
+fn a_get_marked_destructive_is_neither_read_only_nor_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, text, out) = generate_with_config(
+        dir.path(),
+        "[tools.slow]\ndestructive = true\n\n[tools.\"categories_*\"]\ndescription = \"Shelves.\"\n",
+    );
+    assert_eq!(code, Some(0), "{text}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("tools.json")).unwrap()).unwrap();
+    let tool = |name: &str| {
+        manifest["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let slow = tool("slow");
+    assert_eq!(slow["annotations"]["readOnlyHint"], false);
+    assert_eq!(slow["annotations"]["destructiveHint"], true);
+    assert_eq!(slow["annotations"]["idempotentHint"], false);
+    for name in ["categories_list", "categories_retrieve"] {
+        assert!(
+            tool(name)["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Shelves."),
+            "{name}"
+        );
+        assert!(tool(name).get("derived").is_none_or(|d| !d
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("description"))));
+    }
+}

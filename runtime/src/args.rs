@@ -67,6 +67,24 @@ impl Fields {
             Some(value) => read(name, value).map(Some),
         }
     }
+
+    /// A parameter spec2mcp.toml fixes to `json`: not an argument (the caller cannot set it; an
+    /// attempt is an unknown field), always sent.
+    pub fn fixed<T: DeserializeOwned>(&self, name: &str, json: &str) -> Result<T, ArgsError> {
+        read(name, preset(name, json)?)
+    }
+
+    /// A field the caller may leave out, when spec2mcp.toml's default `json` is used.
+    pub fn defaulted<T: DeserializeOwned>(
+        &mut self,
+        name: &str,
+        json: &str,
+    ) -> Result<T, ArgsError> {
+        match self.args.remove(name) {
+            None | Some(Value::Null) => read(name, preset(name, json)?),
+            Some(value) => read(name, value),
+        }
+    }
 }
 
 /// The message for the first argument that is not one of `known`, if there is one (it lists
@@ -80,6 +98,14 @@ pub fn unknown_field(args: &Map<String, Value>, known: &[&str]) -> Option<String
         format!("expected one of {}", names.join(", "))
     };
     Some(format!("unknown field `{unknown}`, {expected}"))
+}
+
+/// A value spec2mcp.toml gives a parameter, as generated code holds it (JSON text).
+fn preset(name: &str, json: &str) -> Result<Value, ArgsError> {
+    serde_json::from_str(json).map_err(|err| ArgsError {
+        field: name.to_owned(),
+        message: format!("the value spec2mcp.toml gives it is not JSON: {err}"),
+    })
 }
 
 /// Deserializes one field's value, keeping the path inside it of what failed.

@@ -43,6 +43,14 @@ pub const TARGETS: &[Target] = &[
         config: None,
     },
     Target {
+        spec: "example/schema.yml",
+        django: false,
+        out: "tests/goldens/shop-shaped",
+        name: "shop-shaped-mcp",
+        methods: None,
+        config: Some("tests/fixtures/shop-shaped.spec2mcp.toml"),
+    },
+    Target {
         spec: "tests/fixtures/types-zoo.yaml",
         django: false,
         out: "tests/goldens/types-zoo",

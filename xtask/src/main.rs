@@ -165,6 +165,8 @@ fn test(root: &Path) -> Result<(), String> {
         "-p",
         "shop-writes-mcp",
         "-p",
+        "shop-shaped-mcp",
+        "-p",
         "buildrs-server",
     ]))?;
     run(cargo().current_dir(root).args(["test", "--workspace"]))?;

@@ -224,6 +224,21 @@ fn compare_tool(
     {
         push(Impact::Compatible, name, "description changed".to_owned());
     }
+    for (arg, value) in &new.fixed {
+        match old.fixed.get(arg) {
+            Some(before) if before == value => {}
+            Some(before) => push(
+                Impact::Compatible,
+                name,
+                format!("`{arg}` is fixed to {value} (was {before})"),
+            ),
+            None => push(
+                Impact::Compatible,
+                name,
+                format!("`{arg}` is fixed to {value}"),
+            ),
+        }
+    }
     compare_needs(name, old, new, push);
     compare_object(name, "", &old.input_schema, &new.input_schema, push);
 }
@@ -541,6 +556,7 @@ mod tests {
             needs: Vec::new(),
             yields: Vec::new(),
             derived: Vec::new(),
+            fixed: Default::default(),
         }
     }
 

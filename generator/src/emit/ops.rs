@@ -7,7 +7,7 @@ use quote::quote;
 
 use super::rust::{doc, ident, raw_str, ty, Uses};
 use super::EmitError;
-use crate::model::{BodyEncoding, Location, QueryStyle, Tool, TypeRef};
+use crate::model::{BodyEncoding, Location, Preset, QueryStyle, Tool, TypeRef};
 
 /// The module of one tool.
 pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
@@ -33,8 +33,13 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
         let field_ty = ty(&arg.ty, &types_path)?;
         let fdoc = doc(&arg.doc);
         fields.push(quote! { #fdoc pub #field: #field_ty, });
-        reads.push(read(&field, &arg.wire, arg.ty.is_option()));
-        wires.push(&arg.wire);
+        reads.push(match &arg.preset {
+            None => read(&field, &arg.wire, arg.ty.is_option()),
+            Some(preset) => read_preset(&field, &arg.wire, preset),
+        });
+        if !matches!(arg.preset, Some(Preset::Fixed(_))) {
+            wires.push(&arg.wire);
+        }
         let param = &arg.param;
         let value = if arg.json_text {
             quote!(&JsonText(&input.#field))
@@ -173,6 +178,21 @@ fn mentions_named(t: &TypeRef) -> bool {
         | TypeRef::Option(inner)
         | TypeRef::Boxed(inner) => mentions_named(inner),
         _ => false,
+    }
+}
+
+/// A parameter with a value from spec2mcp.toml: `fields.fixed` (never an argument) or
+/// `fields.defaulted` (the argument, else the default), the value as JSON text.
+fn read_preset(field: &proc_macro2::Ident, wire: &str, preset: &Preset) -> TokenStream {
+    match preset {
+        Preset::Fixed(value) => {
+            let json = value.to_string();
+            quote!(#field: fields.fixed(#wire, #json)?,)
+        }
+        Preset::Default(value) => {
+            let json = value.to_string();
+            quote!(#field: fields.defaulted(#wire, #json)?,)
+        }
     }
 }
 

@@ -241,6 +241,7 @@ pub fn arguments(
                 .description
                 .clone()
                 .unwrap_or_else(|| doc_of(ir, param.node)),
+            preset: None,
         });
     }
     Ok(args)
@@ -310,6 +311,9 @@ mod tests {
             mode: Default::default(),
             headers: Default::default(),
             derive_descriptions: true,
+            tool_name: None,
+            namespace: String::new(),
+            transforms: Default::default(),
         };
         let Params {
             args: params,

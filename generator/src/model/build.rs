@@ -14,7 +14,7 @@ use super::schema::json::SchemaWriter;
 use super::schema::rust::TypeBuilder;
 use super::schema::{Context, Normalizer};
 use super::servers::{server_url, ServerUrl};
-use super::{args, body, describe, links, naming, passes, security};
+use super::{args, body, describe, links, naming, passes, security, transform};
 use super::{Api, Derived, HeaderSource, Hints, Semantics, ServerHeader, Settings, Skipped, Tool};
 use crate::config::HeaderPolicy;
 use crate::diag::Diagnostic;
@@ -97,6 +97,8 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
     }
     diags.extend(builder.ir.take_warnings());
     links::link(&mut tools);
+    naming::apply_template(&mut tools, settings);
+    transform::apply(&mut tools, &settings.transforms, diags);
     describe::describe(
         &mut tools,
         &shared_texts(&operations),
@@ -341,7 +343,7 @@ fn shared_texts(operations: &[Operation<'_>]) -> HashMap<String, usize> {
 /// Why an operation is left out by the settings, if it is.
 fn filtered_out(op: &Operation<'_>, settings: &Settings) -> Option<String> {
     let method = op.method.to_ascii_uppercase();
-    if !settings.methods.contains(&method) {
+    if !settings.methods.contains(&method) && !transform::marked_read_only(op, settings) {
         return Some(format!(
             "{method} is not enabled (only {} become tools; opt in with --methods)",
             settings.methods.join(",")

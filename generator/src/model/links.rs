@@ -111,6 +111,13 @@ pub fn link(tools: &mut [Tool]) {
                 }
             }
             tool.semantics.parent = parent.filter(|p| Some(p) != tool.semantics.resource.as_ref());
+        } else if let Some((name, resource)) = list_route(&tool.path, &lists).filter(|(_, r)| {
+            tool.semantics.resource.is_none() || tool.semantics.resource.as_ref() == Some(r)
+        }) {
+            // `/products/search/` beside the `/products/` collection, on its resource: an
+            // `@action(detail=False)`.
+            tool.semantics.action = Action::Custom(name);
+            tool.semantics.resource = Some(resource);
         } else if tool.semantics.resource.is_none() {
             // An item operation without a schema: the resource of its collection.
             let collection = segments_prefix(&tool.path);
@@ -283,6 +290,20 @@ fn foreign_key(
 }
 
 /// The path up to its last parameter: `/api/products/` for `/api/products/{slug}/`.
+/// The custom action and the resource of a path one literal segment below a collection:
+/// (`search`, `Product`) for `/products/search/` when `/products/` lists products.
+fn list_route(path: &str, lists: &BTreeMap<String, (String, String)>) -> Option<(String, String)> {
+    let trimmed = path.trim_end_matches('/');
+    let (parent, last) = trimmed.rsplit_once('/')?;
+    if last.is_empty() || last.starts_with('{') {
+        return None;
+    }
+    let (resource, _) = lists
+        .get(&format!("{parent}/"))
+        .or_else(|| lists.get(parent))?;
+    Some((last.replace('-', "_"), resource.clone()))
+}
+
 fn segments_prefix(path: &str) -> String {
     match path.rfind('{') {
         Some(at) => path[..at].to_owned(),

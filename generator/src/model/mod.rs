@@ -14,6 +14,7 @@ pub mod schema;
 pub mod search;
 mod security;
 mod servers;
+mod transform;
 
 pub use build::build;
 
@@ -330,6 +331,17 @@ pub struct Arg {
     pub required: bool,
     /// Doc comment.
     pub doc: String,
+    /// A value spec2mcp.toml gives it.
+    pub preset: Option<Preset>,
+}
+
+/// A parameter's value from spec2mcp.toml's `[tools.<name>.args]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Preset {
+    /// Always sent, never an argument.
+    Fixed(Value),
+    /// Sent when the agent leaves the argument out.
+    Default(Value),
 }
 
 /// The request body argument.
@@ -517,6 +529,12 @@ pub struct Settings {
     pub derive_descriptions: bool,
     /// Header policies from the config, by name as written there.
     pub headers: std::collections::BTreeMap<String, crate::config::HeaderPolicy>,
+    /// The `tool_name` template, parsed (none: names come from the operationId).
+    pub tool_name: Option<Vec<crate::config::Piece>>,
+    /// The value of `{namespace}`.
+    pub namespace: String,
+    /// `[tools]` of the config, by key as written there.
+    pub transforms: std::collections::BTreeMap<String, crate::config::ToolTransform>,
 }
 
 impl Settings {

@@ -11,7 +11,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::Settings;
+use super::{Action, Settings, Tool};
+use crate::config::{Piece, Placeholder};
 use crate::diag::{join_pointer, Diagnostic};
 use crate::resolve::Operation;
 
@@ -96,10 +97,7 @@ pub fn operation_tool_name(
         .get("operationId")
         .and_then(Value::as_str)
         .filter(|s| !s.trim().is_empty());
-    let raw = match id {
-        Some(id) => id.to_owned(),
-        None => method_path_name(op.method, &op.path),
-    };
+    let raw = raw_name(id, op.method, &op.path);
     let generated = tool_name(&raw, settings.max_tool_name_len);
     let renamed = id
         .and_then(|id| settings.rename.get(id))
@@ -134,6 +132,96 @@ pub fn operation_tool_name(
         return Ok(new.clone());
     }
     Ok(unique(generated, taken, settings.max_tool_name_len))
+}
+
+/// Renames the tools by the config's `tool_name` template, once they are built and their DRF
+/// actions known (a custom `@action` is recognised only beside the other tools). A tool that
+/// `rename` names keeps that name. Rust items keep the names the operationId gave them, so
+/// changing the template changes only what agents see. References between tools (the needs
+/// index) follow.
+pub fn apply_template(tools: &mut [Tool], settings: &Settings) {
+    let Some(pieces) = &settings.tool_name else {
+        return;
+    };
+    let max = settings.max_tool_name_len;
+    let renamed = |tool: &Tool| {
+        let raw = raw_name(tool.operation_id.as_deref(), &tool.method, &tool.path);
+        tool.operation_id
+            .as_ref()
+            .is_some_and(|id| settings.rename.contains_key(id))
+            || settings.rename.contains_key(&tool_name(&raw, max))
+    };
+    let mut taken: HashSet<String> = tools
+        .iter()
+        .filter(|t| renamed(t))
+        .map(|t| t.name.clone())
+        .collect();
+    let mut new_names = std::collections::HashMap::new();
+    for tool in tools.iter().filter(|t| !renamed(t)) {
+        let raw: String = pieces
+            .iter()
+            .map(|piece| match piece {
+                Piece::Text(text) => text.clone(),
+                Piece::Slot(slot) => placeholder(tool, *slot, settings),
+            })
+            .collect();
+        let name = unique(tool_name(&raw, max), &mut taken, max);
+        new_names.insert(tool.name.clone(), name);
+    }
+    let rename = |name: &mut String| {
+        if let Some(new) = new_names.get(name.as_str()) {
+            name.clone_from(new);
+        }
+    };
+    for tool in tools.iter_mut() {
+        rename(&mut tool.name);
+        for need in &mut tool.needs {
+            need.from.iter_mut().for_each(rename);
+            if let Some((list, _)) = &mut need.search {
+                rename(list);
+            }
+        }
+    }
+}
+
+/// The text of one placeholder for `tool`.
+fn placeholder(tool: &Tool, slot: Placeholder, settings: &Settings) -> String {
+    let operation_id = || raw_name(tool.operation_id.as_deref(), &tool.method, &tool.path);
+    match slot {
+        Placeholder::OperationId => operation_id(),
+        Placeholder::Tag => tool.tags.first().cloned().unwrap_or_default(),
+        Placeholder::Resource => path_resource(&tool.path, &tool.semantics.action),
+        Placeholder::Action => match tool.semantics.action.name() {
+            "" => operation_id(),
+            action => action.to_owned(),
+        },
+        Placeholder::Method => tool.method.to_ascii_lowercase(),
+        Placeholder::Namespace => settings.namespace.clone(),
+    }
+}
+
+/// The collection a path names: its last literal segment, or for a custom action (whose own
+/// segment is last) the one before it. `products` for `/api/products/{slug}/publish/`.
+fn path_resource(path: &str, action: &Action) -> String {
+    let literals: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .collect();
+    let skip = usize::from(matches!(action, Action::Custom(_)) && literals.len() > 1);
+    literals
+        .iter()
+        .rev()
+        .nth(skip)
+        .map(|s| (*s).to_owned())
+        .unwrap_or_default()
+}
+
+/// What a tool name is made from: the operationId, else `<method>_<path>`.
+pub fn raw_name(operation_id: Option<&str>, method: &str, path: &str) -> String {
+    match operation_id.filter(|id| !id.trim().is_empty()) {
+        Some(id) => id.to_owned(),
+        None => method_path_name(&method.to_ascii_lowercase(), path),
+    }
 }
 
 /// Cuts `name` to `max_len` with an 8-hex-digit hash of `raw`, so two long names that share a
@@ -294,6 +382,27 @@ mod tests {
         let full = "x".repeat(10);
         unique(full.clone(), &mut taken, 10);
         assert_eq!(unique(full, &mut taken, 10), "xxxxxxxx_2");
+    }
+
+    #[test]
+    fn template_resources_come_from_the_path() {
+        let custom = Action::Custom("publish".into());
+        assert_eq!(path_resource("/api/products/", &Action::List), "products");
+        assert_eq!(
+            path_resource("/api/products/{slug}/", &Action::Retrieve),
+            "products"
+        );
+        assert_eq!(
+            path_resource("/api/products/{slug}/publish/", &custom),
+            "products"
+        );
+        assert_eq!(
+            path_resource("/api/products/{slug}/reviews/", &Action::List),
+            "reviews"
+        );
+        assert_eq!(path_resource("/", &Action::Other), "");
+        assert_eq!(raw_name(None, "GET", "/pets/{id}"), "get_/pets/{id}");
+        assert_eq!(raw_name(Some(" "), "GET", "/pets"), "get_/pets");
     }
 
     #[test]

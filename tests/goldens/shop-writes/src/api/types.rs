@@ -42,6 +42,21 @@ pub struct ProductRequest {
     pub tags: Option<Vec<String>>,
 }
 
+/// What `POST /api/products/search/` looks for: a read sent as POST, as many APIs do.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(crate = "spec2mcp_runtime::serde")]
+#[serde(deny_unknown_fields)]
+pub struct ProductSearchRequest {
+    /// Words to find in the product's name or description.
+    pub text: String,
+    /// Maximum price (inclusive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<String>,
+    /// At most this many products.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<i64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(crate = "spec2mcp_runtime::serde")]
 #[serde(deny_unknown_fields)]

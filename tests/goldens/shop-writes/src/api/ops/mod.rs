@@ -19,5 +19,6 @@ pub mod products_partial_update;
 pub mod products_publish_create;
 pub mod products_reviews_list;
 pub mod products_reviews_create;
+pub mod products_search_create;
 pub mod slow;
 pub mod uploads_create;
