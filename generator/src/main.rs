@@ -28,9 +28,9 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct DiffArgs {
-    /// The old version: a spec or a generated tools.json.
+    /// The old version: a spec, a generated tools.json, or a Django project's manage.py.
     old: PathBuf,
-    /// The new version: a spec or a generated tools.json.
+    /// The new version: a spec, a generated tools.json, or a Django project's manage.py.
     new: PathBuf,
     /// HTTP methods that become tools when a side is a spec, comma-separated [default: GET].
     #[arg(long, value_delimiter = ',', value_parser = method)]

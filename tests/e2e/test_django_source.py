@@ -169,3 +169,19 @@ def test_failures_name_the_command_and_what_it_printed(
         assert "No module named 'tiny.nosuch'" in proc.stderr
     if case == "warnings":
         assert "unable to guess serializer" in proc.stderr
+
+
+def test_diff_takes_the_project_as_a_side() -> None:
+    """`spec2mcp diff tools.json manage.py`: the CI step of a Django team, no exported file."""
+    same = subprocess.run(
+        [str(CLI), "diff", str(CHECKED_IN / "tools.json"), str(EXAMPLE_DIR / "manage.py")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert same.returncode == 0, same.stdout + same.stderr
+    assert "0 breaking, 0 compatible change(s)" in same.stdout, same.stdout
+    renamed = subprocess.run(
+        [str(CLI), "diff", str(EXAMPLE_DIR / "manage.py"), str(REPO_ROOT / "tests" / "drift" / "schema-renamed.yml")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert renamed.returncode == 1, renamed.stdout + renamed.stderr
+    assert "products_list: argument `min_price` removed" in renamed.stdout, renamed.stdout

@@ -79,7 +79,8 @@ impl Report {
 }
 
 /// The contract of one side: a `tools.json` manifest as it is, or a spec modeled in memory with
-/// `options` (methods, config); nothing is emitted.
+/// `options` (methods, config), or a Django project's `manage.py` (its drf-spectacular schema);
+/// nothing is emitted.
 pub fn contract(path: &Path, options: &Options) -> Result<Manifest, Failure> {
     if let Some(manifest) = std::fs::read_to_string(path)
         .ok()
@@ -87,9 +88,14 @@ pub fn contract(path: &Path, options: &Options) -> Result<Manifest, Failure> {
     {
         return Ok(manifest);
     }
+    let input = if path.file_name().is_some_and(|name| name == "manage.py") {
+        crate::Input::Django(crate::django::Project::new(path))
+    } else {
+        crate::Input::File(path.to_path_buf())
+    };
     let options = Options {
-        input: crate::Input::File(path.to_path_buf()),
-        spec_display: Some(path.display().to_string()),
+        spec_display: Some(input.display()),
+        input,
         ..options.clone()
     };
     Ok(model(&options)?.manifest())
