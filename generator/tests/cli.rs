@@ -572,6 +572,11 @@ fn mistakes_in_tool_names_templates_and_transforms_are_errors_with_the_nearest_n
             "[tools.prodcts_list]\ntitle = \"x\"\n",
             "[tools.\"prodcts_list\"] names no tool; did you mean `products_list`?",
         ),
+        // A rename of an operation the spec does not have.
+        (
+            "[rename]\nprodcts_list = \"browse\"\n",
+            "[rename] names `prodcts_list`, which is no operationId or tool name of the spec; did you mean `products_list`?",
+        ),
         // A pattern that matches nothing.
         ("[tools.\"orders_*\"]\ntitle = \"x\"\n", "[tools.\"orders_*\"] names no tool"),
         // An argument the tool does not have.

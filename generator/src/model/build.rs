@@ -44,6 +44,7 @@ pub fn build(spec: &LoadedSpec, settings: &Settings, diags: &mut Vec<Diagnostic>
         diags.push(no_operations(&spec.root));
     }
     diags.extend(unknown_config_headers(&operations, settings));
+    diags.extend(unknown_config_operations(&operations, settings));
     let mut builder = ToolBuilder {
         ir: Normalizer::new(resolver, Context::Input),
         types: TypeBuilder::new(&resolver),
@@ -154,6 +155,51 @@ fn unknown_config_headers(operations: &[Operation<'_>], settings: &Settings) -> 
             .with_fix("correct the header's name in [headers], or remove the entry")
         })
         .collect()
+}
+
+/// `[rename]` keys (errors) and `operations` filter entries (warnings) that name no operation
+/// of the spec, each with the nearest name: a typo would otherwise do nothing, silently.
+fn unknown_config_operations(operations: &[Operation<'_>], settings: &Settings) -> Vec<Diagnostic> {
+    let mut known: Vec<String> = Vec::new();
+    for op in operations {
+        let id = op.op.get("operationId").and_then(Value::as_str);
+        known.extend(id.map(str::to_owned));
+        let raw = naming::raw_name(id, op.method, &op.path);
+        known.push(naming::tool_name(&raw, settings.max_tool_name_len));
+    }
+    let is_known = |name: &str| known.iter().any(|k| k == name);
+    let hint = |name: &str| crate::suggest::hint(name, known.iter().map(String::as_str));
+    let mut found = Vec::new();
+    for key in settings.rename.keys().filter(|k| !is_known(k)) {
+        found.push(
+            Diagnostic::error(
+                "",
+                format!(
+                    "spec2mcp.toml's [rename] names `{key}`, which is no operationId or tool name of the spec{}",
+                    hint(key)
+                ),
+            )
+            .with_fix("key [rename] by an operationId, or by the name the tool has without it"),
+        );
+    }
+    for (table, filter) in [
+        ("include", &settings.include),
+        ("exclude", &settings.exclude),
+    ] {
+        for id in filter.operations.iter().filter(|k| !is_known(k)) {
+            found.push(
+                Diagnostic::warning(
+                    "",
+                    format!(
+                        "spec2mcp.toml's [{table}] operations names `{id}`, which is no operationId of the spec{}",
+                        hint(id)
+                    ),
+                )
+                .with_fix(format!("correct the operationId in [{table}], or remove the entry")),
+            );
+        }
+    }
+    found
 }
 
 /// The headers the server fills for any tool, once each, with where their values come from.
