@@ -663,7 +663,10 @@ fn section_build(out: &mut String, rows: &[build::BuildFigures]) {
             r.tools,
             r.clean.as_secs_f64(),
             peak(r.clean_peak_kib),
-            r.changed_files.trim_start_matches("wrote "),
+            // `wrote <dir> (0 added, 5 changed, …)`: the counts, not this machine's path.
+            r.changed_files
+                .find('(')
+                .map_or(r.changed_files.as_str(), |at| &r.changed_files[at..]),
             r.incremental.as_secs_f64(),
             peak(r.incremental_peak_kib)
         );
