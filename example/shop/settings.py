@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "oauth2_provider",
     "catalog",
 ]
 
@@ -61,6 +62,8 @@ REST_FRAMEWORK = {
     # 401 with `WWW-Authenticate: Token` rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
+        # OAuth 2 access tokens from the authorization server below (django-oauth-toolkit).
+        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -83,7 +86,26 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": os.environ.get("SHOP_OAS_VERSION", "3.0.3"),
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_INCLUDE_SCHEMA": False,
+    # The oauth2 security scheme of OAuth2Authentication: where clients get tokens.
+    "OAUTH2_FLOWS": ["clientCredentials", "authorizationCode"],
+    "OAUTH2_AUTHORIZATION_URL": "/o/authorize/",
+    "OAUTH2_TOKEN_URL": "/o/token/",
+    "OAUTH2_REFRESH_URL": "/o/token/",
+    "OAUTH2_SCOPES": {"read": "Read your orders", "write": "Change the catalogue"},
 }
+
+# The example app is also an OAuth 2.1 authorization server (django-oauth-toolkit): the same
+# users and scopes reach the API through spec2mcp's generated server. Short-lived tokens for the
+# renewal tests come from SHOP_OAUTH_TOKEN_SECONDS.
+OAUTH2_PROVIDER = {
+    "SCOPES": {"read": "Read your orders", "write": "Change the catalogue"},
+    "DEFAULT_SCOPES": ["read"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("SHOP_OAUTH_TOKEN_SECONDS") or 3600),
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+}
+LOGIN_URL = "/api-auth/login/"
+
 
 LOGGING = {
     "version": 1,

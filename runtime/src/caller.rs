@@ -13,6 +13,8 @@ pub struct Caller {
     pub missing: Vec<String>,
     /// The incoming `traceparent`, when valid: its trace id is continued upstream.
     pub traceparent: Option<String>,
+    /// Who called, when the endpoint is a resource server and validated the caller's token.
+    pub principal: Option<crate::oauth::Principal>,
 }
 
 /// One `--forward-header` rule: `NAME` or `INCOMING:UPSTREAM`.

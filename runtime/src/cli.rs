@@ -140,7 +140,30 @@ pub async fn run(
             RunError::Config(format!("timeout {timeout} s is not a positive duration"))
         })?;
 
-    let credentials = Credentials::from_env(api.security_schemes);
+    let credentials = Credentials::from_env(api.security_schemes)
+        .with_token_sources(api.security_schemes, &base_url, |var| {
+            std::env::var(var).ok()
+        })
+        .map_err(RunError::Config)?;
+    let resource = match options.transport {
+        Transport::Http => {
+            let mut scopes: Vec<&str> = Vec::new();
+            for scope in api.tools.iter().flat_map(|t| t.scopes.iter().flat_map(|alt| alt.iter())) {
+                if !scopes.contains(scope) {
+                    scopes.push(scope);
+                }
+            }
+            let name = format!("{} (MCP)", api.title);
+            crate::oauth::ResourceServer::new(&options.oauth, api.env_prefix, &scopes, &name)
+                .map_err(RunError::Config)?
+        }
+        Transport::Stdio if options.oauth != crate::oauth::OAuthOptions::default() => {
+            return Err(RunError::Config(
+                "the --oauth-* flags and --hide-unauthorized-tools apply to --transport http; over stdio the client that starts the server is the user".to_owned(),
+            ))
+        }
+        Transport::Stdio => None,
+    };
     tracing::info!(
         server = api.name,
         operations = api.tools.len(),
@@ -173,13 +196,19 @@ pub async fn run(
         max_pages: options.max_pages,
         max_bytes: options.max_response_bytes,
     };
-    let server = McpServer::new(executor, custom, mode, policy)
+    let mut server = McpServer::new(executor, custom, mode, policy)
         .map_err(|err| RunError::Setup(err.to_string()))?;
+    if resource
+        .as_ref()
+        .is_some_and(|r| r.hides_unauthorized_tools())
+    {
+        server = server.hiding_unauthorized_tools();
+    }
     server.start_client();
 
     match options.transport {
         Transport::Stdio => serve_stdio(server).await,
-        Transport::Http => crate::http::serve(server, &options).await,
+        Transport::Http => crate::http::serve(server, &options, resource).await,
     }
 }
 

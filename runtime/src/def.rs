@@ -65,6 +65,9 @@ pub struct ToolDef {
     /// Security requirements: any one alternative (all of its schemes) suffices; an empty
     /// alternative means anonymous access is allowed.
     pub security: &'static [&'static [&'static str]],
+    /// OAuth scopes a caller of the MCP endpoint needs, as alternatives (any one set suffices);
+    /// empty when none is needed. Checked when the endpoint is a resource server.
+    pub scopes: &'static [&'static [&'static str]],
     /// Header parameters of [`ApiDef::server_headers`] this operation takes, by name, and
     /// whether each is required.
     pub server_headers: &'static [(&'static str, bool)],
@@ -201,6 +204,19 @@ pub struct SecurityScheme {
     pub env_var: &'static str,
     /// How the credential is sent.
     pub kind: SchemeKind,
+    /// For an oauth2 scheme: how the server can obtain tokens itself ([`crate::token`]).
+    pub oauth: Option<OAuthFlows>,
+}
+
+/// What an oauth2 scheme's flows say about obtaining tokens without a user.
+#[derive(Debug, Clone, Copy)]
+pub struct OAuthFlows {
+    /// The token endpoint (relative ones are taken from the upstream base URL).
+    pub token_url: Option<&'static str>,
+    /// The scheme has a clientCredentials flow.
+    pub client_credentials: bool,
+    /// The scopes asked for with the client-credentials grant.
+    pub scopes: &'static [&'static str],
 }
 
 /// How a credential is attached to a request.

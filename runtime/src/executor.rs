@@ -167,6 +167,8 @@ impl Executor {
             tool = tool.name,
             method = tool.method.as_str(),
             path = tool.path,
+            subject = caller.principal.as_ref().and_then(|p| p.subject.as_deref()),
+            client_id = caller.principal.as_ref().and_then(|p| p.client_id.as_deref()),
             trace_id = tracing::field::Empty,
             status = tracing::field::Empty,
             bytes = tracing::field::Empty,
@@ -216,28 +218,57 @@ impl Executor {
         } else {
             1
         };
+        let mut applied = match self.credentials.resolve(tool.security).await {
+            Ok(applied) => applied,
+            Err(what) => {
+                return Called::failed(outcome::transport_error(
+                    &ctx,
+                    &what,
+                    ErrorKind::ServerConfig,
+                ))
+            }
+        };
+        let mut renewed = false;
         let mut attempt = 0;
         let response = loop {
             attempt += 1;
             // Built again for a retry rather than cloned ahead of every first attempt.
-            let builder = match self.request_builder(
-                tool,
-                &req,
-                &server_headers,
-                caller,
-                &path,
-                &traceparent,
-            ) {
-                Ok(builder) => builder,
-                Err(what) => {
-                    return Called::failed(outcome::transport_error(
-                        &ctx,
-                        &what,
-                        ErrorKind::BadArguments,
-                    ))
-                }
+            let attached = Attached {
+                credentials: &applied,
+                server_headers: &server_headers,
             };
+            let builder =
+                match self.request_builder(tool, &req, &attached, caller, &path, &traceparent) {
+                    Ok(builder) => builder,
+                    Err(what) => {
+                        return Called::failed(outcome::transport_error(
+                            &ctx,
+                            &what,
+                            ErrorKind::BadArguments,
+                        ))
+                    }
+                };
             let result = builder.send().await;
+            // A token the server obtained itself and the upstream refuses (revoked, or expired
+            // early): obtain a new one and try once more. A refused request did nothing.
+            let refused = matches!(&result, Ok(resp) if resp.status().as_u16() == 401);
+            if refused && !renewed && self.credentials.forget_tokens(tool.security).await {
+                renewed = true;
+                tracing::info!(
+                    "the upstream refused the server's access token; obtaining a new one"
+                );
+                match self.credentials.resolve(tool.security).await {
+                    Ok(fresh) => applied = fresh,
+                    Err(what) => {
+                        return Called::failed(outcome::transport_error(
+                            &ctx,
+                            &what,
+                            ErrorKind::ServerConfig,
+                        ))
+                    }
+                }
+                continue;
+            }
             let wait = match &result {
                 Err(err) if err.is_connect() => Some(backoff(attempt)),
                 Ok(resp) if matches!(resp.status().as_u16(), 502..=504) => Some(backoff(attempt)),
@@ -320,13 +351,13 @@ impl Executor {
         &self,
         tool: &'static ToolDef,
         req: &Request,
-        server_headers: &[(&str, String)],
+        attached: &Attached<'_>,
         caller: &Caller,
         path: &str,
         traceparent: &str,
     ) -> Result<reqwest::RequestBuilder, String> {
+        let (applied, server_headers) = (attached.credentials, attached.server_headers);
         let mut url = upstream_url(&self.base, path);
-        let applied = self.credentials.apply(tool.security);
         if !req.query.is_empty() || !applied.query.is_empty() {
             // The request's pairs are encoded already, with each style's delimiters literal
             // (`type=album,track`); a form serializer would encode those delimiters too.
@@ -528,6 +559,12 @@ impl Executor {
         }
         vars
     }
+}
+
+/// What the server adds to a tool's request: credentials and the headers it fills.
+struct Attached<'a> {
+    credentials: &'a crate::auth::Applied,
+    server_headers: &'a [(&'a str, String)],
 }
 
 /// What came of one call: its result, and what the tool-call pipeline acts on beside it.

@@ -9,11 +9,16 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use subtle::ConstantTimeEq;
 
 use crate::cli::RunError;
+use crate::oauth::{Refusal, ResourceServer};
 use crate::options::Options;
 use crate::server::McpServer;
 
-/// Serves `server` until SIGTERM or Ctrl-C.
-pub async fn serve(server: McpServer, options: &Options) -> Result<(), RunError> {
+/// Serves `server` until SIGTERM or Ctrl-C; with `resource`, as an OAuth resource server.
+pub async fn serve(
+    server: McpServer,
+    options: &Options,
+    resource: Option<Arc<ResourceServer>>,
+) -> Result<(), RunError> {
     use axum::serve::ListenerExt;
 
     let mut hosts = vec![
@@ -47,8 +52,22 @@ pub async fn serve(server: McpServer, options: &Options) -> Result<(), RunError>
         .layer(axum::middleware::from_fn(move |request, next| {
             reject_malformed(request, next, max_body)
         }));
-    let mcp = match &options.require_bearer_env {
-        Some(var) => {
+    let mcp = match (&options.require_bearer_env, &resource) {
+        (Some(_), Some(_)) => {
+            return Err(RunError::Config(
+                "--require-bearer-env and --oauth-resource exclude each other: a shared secret or OAuth access tokens"
+                    .to_owned(),
+            ))
+        }
+        (None, Some(resource)) => {
+            let resource = resource.clone();
+            mcp.layer(axum::middleware::from_fn(
+                move |request: axum::extract::Request, next: axum::middleware::Next| {
+                    guard(resource.clone(), request, next)
+                },
+            ))
+        }
+        (Some(var), None) => {
             let expected = std::env::var(var)
                 .ok()
                 .filter(|v| !v.is_empty())
@@ -77,11 +96,33 @@ pub async fn serve(server: McpServer, options: &Options) -> Result<(), RunError>
                 },
             ))
         }
-        None => mcp,
+        (None, None) => mcp,
     };
-    let router = axum::Router::new()
+    let mut router = axum::Router::new()
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .nest("/mcp", mcp);
+    if let Some(resource) = &resource {
+        // RFC 9728: the path-suffixed location, and the bare one for clients that try it first.
+        let document = Arc::new(resource.metadata().to_string());
+        let serve_document = move || {
+            let document = document.clone();
+            async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    document.as_str().to_owned(),
+                )
+            }
+        };
+        let path = resource.metadata_path();
+        router = router.route(&path, axum::routing::get(serve_document.clone()));
+        if path != WELL_KNOWN {
+            router = router.route(WELL_KNOWN, axum::routing::get(serve_document));
+        }
+        tracing::info!(
+            metadata = resource.metadata_url(),
+            "the MCP endpoint is an OAuth resource server"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|err| RunError::Io(format!("cannot listen on {}: {err}", options.listen)))?;
@@ -100,6 +141,63 @@ pub async fn serve(server: McpServer, options: &Options) -> Result<(), RunError>
         })
         .await
         .map_err(|err| RunError::Io(format!("HTTP server failed: {err}")))
+}
+
+/// Where Protected Resource Metadata is looked for first (RFC 9728 §3).
+const WELL_KNOWN: &str = "/.well-known/oauth-protected-resource";
+
+/// Lets a request with a valid access token through, with who sent it attached for the tool
+/// call; anything else gets 401 (or 403 for missing scopes) and the challenge that points to
+/// the metadata.
+async fn guard(
+    resource: Arc<ResourceServer>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let authorization = request
+        .headers()
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    match resource.authorize(authorization.as_deref()).await {
+        Ok(principal) => {
+            request.extensions_mut().insert(principal);
+            next.run(request).await
+        }
+        Err(refusal) => {
+            let (status, error, description) = match &refusal {
+                Refusal::Missing => (
+                    axum::http::StatusCode::UNAUTHORIZED,
+                    "invalid_request",
+                    "this MCP endpoint requires an OAuth access token (Authorization: Bearer <token>)".to_owned(),
+                ),
+                Refusal::Invalid(reason) => {
+                    tracing::info!(reason = %reason, "refused an access token");
+                    (axum::http::StatusCode::UNAUTHORIZED, "invalid_token", reason.clone())
+                }
+                Refusal::InsufficientScope(scopes) => (
+                    axum::http::StatusCode::FORBIDDEN,
+                    "insufficient_scope",
+                    format!("the access token lacks the scope {}", scopes.join(" ")),
+                ),
+            };
+            let body = serde_json::json!({"error": error, "error_description": description});
+            let mut response =
+                axum::response::Response::new(axum::body::Body::from(body.to_string()));
+            *response.status_mut() = status;
+            if let Ok(challenge) = axum::http::HeaderValue::from_str(&resource.challenge(&refusal))
+            {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::WWW_AUTHENTICATE, challenge);
+            }
+            response.headers_mut().insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+    }
 }
 
 /// Answers a POST body that is not one JSON-RPC message with HTTP 400 and the JSON-RPC error

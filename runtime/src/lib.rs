@@ -20,6 +20,7 @@ pub mod def;
 pub mod dynamic;
 pub mod executor;
 pub mod http;
+pub mod oauth;
 pub mod options;
 pub mod outcome;
 pub mod paging;
@@ -29,6 +30,7 @@ pub mod server;
 pub mod suggest;
 pub mod telemetry;
 pub mod terms;
+pub mod token;
 pub mod upload;
 pub mod validate;
 

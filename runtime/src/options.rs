@@ -55,6 +55,8 @@ pub struct Options {
     pub max_request_bytes: usize,
     /// Overrides the generated mode.
     pub mode: Option<ToolMode>,
+    /// The HTTP endpoint as an OAuth resource server (`--oauth-*`).
+    pub oauth: crate::oauth::OAuthOptions,
 }
 
 impl Default for Options {
@@ -76,6 +78,7 @@ impl Default for Options {
             retries: 2,
             max_request_bytes: 1024 * 1024,
             mode: None,
+            oauth: crate::oauth::OAuthOptions::default(),
         }
     }
 }
@@ -152,6 +155,13 @@ enum Flag {
     Retries,
     MaxRequestBytes,
     Mode,
+    OAuthResource,
+    OAuthAuthorizationServer,
+    OAuthJwksUrl,
+    OAuthIntrospectionUrl,
+    OAuthIntrospectionCacheSeconds,
+    OAuthScope,
+    HideUnauthorizedTools,
     Help,
     Version,
 }
@@ -209,6 +219,13 @@ const FLAGS: &[Spelling] = &[
     spelling(Flag::Retries, "retries", "<N>", "Extra attempts for idempotent requests (GET, HEAD, OPTIONS, TRACE, PUT, DELETE, and a POST with a generated Idempotency-Key) after a connect error, a 502/503/504, or a 429 with a short Retry-After [default: 2]"),
     spelling(Flag::MaxRequestBytes, "max-request-bytes", "<BYTES>", "Largest MCP HTTP request body accepted (413 beyond) [default: 1048576]"),
     spelling(Flag::Mode, "mode", "<operations|dynamic>", "How operations are offered: one tool each, or three meta tools (search, describe, call) for large APIs [default: as generated]"),
+    spelling(Flag::OAuthResource, "oauth-resource", "<URL>", "Make the HTTP endpoint an OAuth 2.1 resource server with this resource URI (e.g. https://mcp.example.com/mcp): tokens must be issued for it; metadata at /.well-known/oauth-protected-resource/<path> (see docs/deployment.md)"),
+    spelling(Flag::OAuthAuthorizationServer, "oauth-authorization-server", "<URL>", "An authorization server clients get tokens from (listed in the metadata; the issuer a JWT must name); repeatable").repeatable(),
+    spelling(Flag::OAuthJwksUrl, "oauth-jwks-url", "<URL>", "Validate JWT access tokens with the issuer's keys from this JWKS (RS256, ES256, EdDSA, …; fetched again on an unknown key id)"),
+    spelling(Flag::OAuthIntrospectionUrl, "oauth-introspection-url", "<URL>", "Validate opaque access tokens by RFC 7662 introspection, as the client in <PREFIX>_OAUTH_CLIENT_ID and <PREFIX>_OAUTH_CLIENT_SECRET"),
+    spelling(Flag::OAuthIntrospectionCacheSeconds, "oauth-introspection-cache-seconds", "<N>", "Seconds an introspection answer is kept, never past the token's expiry [default: 60]"),
+    spelling(Flag::OAuthScope, "oauth-scope", "<SCOPE>", "A scope every request needs (403 insufficient_scope otherwise), besides the scopes each tool's operation names; repeatable").repeatable(),
+    spelling(Flag::HideUnauthorizedTools, "hide-unauthorized-tools", "", "With --oauth-resource: tools/list shows only the tools the caller's token scopes allow"),
     spelling(Flag::Help, "help", "", "Print this help"),
     spelling(Flag::Version, "version", "", "Print the version"),
 ];
@@ -268,7 +285,35 @@ pub fn help(program: &str, api: &ApiDef) -> String {
                 scheme.kind.describe()
             ),
         ));
+        if let Some(flows) = scheme.oauth {
+            let grant = if flows.client_credentials {
+                "with the client-credentials grant"
+            } else {
+                "with the refresh token in _REFRESH_TOKEN"
+            };
+            vars.push((
+                format!("{0}_CLIENT_ID, {0}_CLIENT_SECRET", scheme.env_var),
+                format!(
+                    "Instead of a fixed token for `{}`: the server obtains and renews its own, {grant}, from {} (or {}_TOKEN_URL)",
+                    scheme.name,
+                    flows.token_url.unwrap_or("the URL in"),
+                    scheme.env_var
+                ),
+            ));
+            vars.push((
+                format!("{}_REFRESH_TOKEN", scheme.env_var),
+                "A user-granted refresh token the server keeps redeeming (with the client id and secret)".to_owned(),
+            ));
+        }
     }
+    vars.push((
+        format!(
+            "{0}_OAUTH_CLIENT_ID, {0}_OAUTH_CLIENT_SECRET",
+            api.env_prefix
+        ),
+        "This server's own client credentials for token introspection (--oauth-introspection-url)"
+            .to_owned(),
+    ));
     vars.push((
         "RUST_LOG".to_owned(),
         "Log filter; logs go to stderr [default: info,rmcp=warn]".to_owned(),
@@ -399,6 +444,16 @@ fn apply(options: &mut Options, spelling: &Spelling, value: String) -> Result<()
                 _ => return Err(invalid("expected `operations` or `dynamic`")),
             })
         }
+        Flag::OAuthResource => options.oauth.resource = Some(value),
+        Flag::OAuthAuthorizationServer => options.oauth.authorization_servers.push(value),
+        Flag::OAuthJwksUrl => options.oauth.jwks_url = Some(value),
+        Flag::OAuthIntrospectionUrl => options.oauth.introspection_url = Some(value),
+        Flag::OAuthIntrospectionCacheSeconds => {
+            options.oauth.introspection_cache_seconds =
+                Some(parsed(&value).ok_or_else(|| invalid("expected a whole number of seconds"))?)
+        }
+        Flag::OAuthScope => options.oauth.scopes.push(value),
+        Flag::HideUnauthorizedTools => options.oauth.hide_unauthorized_tools = true,
         // `parse` answers `--help` and `--version` before it reads a value.
         Flag::Help | Flag::Version => return Err(OptionsError::UnexpectedValue(spelling.name)),
     }
@@ -504,6 +559,7 @@ mod tests {
         name: "tokenAuth",
         env_var: "SHOP_MCP_TOKEN_AUTH",
         kind: crate::def::SchemeKind::ApiKeyHeader("Authorization"),
+        oauth: None,
     }];
 
     static API: ApiDef = ApiDef {

@@ -19,6 +19,7 @@ use crate::caller::Caller;
 use crate::def::{ApiDef, ToolDef, ToolMode};
 use crate::dynamic::{self, Meta};
 use crate::executor::Executor;
+use crate::oauth::Principal;
 
 /// What a hand-written tool's handler returns.
 pub type ToolFuture = Pin<Box<dyn Future<Output = CallToolResult> + Send + 'static>>;
@@ -86,6 +87,8 @@ struct Inner {
     policy: CallPolicy,
     /// The large-API mode's search index, built on the first search.
     search: std::sync::OnceLock<dynamic::SearchIndex>,
+    /// `tools/list` shows a validated caller only the tools its scopes allow.
+    hide_unauthorized: bool,
 }
 
 /// Where a tool name dispatches to.
@@ -168,8 +171,21 @@ impl McpServer {
                 custom,
                 policy,
                 search: std::sync::OnceLock::new(),
+                hide_unauthorized: false,
             }),
         })
+    }
+
+    /// Shows a caller validated by the resource server only the tools its token's scopes allow
+    /// (`--hide-unauthorized-tools`). Call before the server is shared.
+    pub fn hiding_unauthorized_tools(mut self) -> Self {
+        match Arc::get_mut(&mut self.inner) {
+            Some(inner) => inner.hide_unauthorized = true,
+            None => tracing::warn!(
+                "--hide-unauthorized-tools was set after the server was shared; ignored"
+            ),
+        }
+        self
     }
 
     fn api(&self) -> &'static ApiDef {
@@ -307,9 +323,28 @@ impl ServerHandler for McpServer {
     async fn list_tools(
         &self,
         _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.inner.listed.clone()))
+        let principal = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Principal>());
+        match principal {
+            // --hide-unauthorized-tools: only what the caller's scopes allow.
+            Some(principal) if self.inner.hide_unauthorized => {
+                let api = self.api();
+                let allowed = self.inner.listed.iter().filter(|tool| {
+                    match self.inner.by_name.get(tool.name.as_ref()) {
+                        Some(Target::Generated(index)) => {
+                            principal.allows(api.tools[*index].scopes)
+                        }
+                        _ => true,
+                    }
+                });
+                Ok(ListToolsResult::with_all_items(allowed.cloned().collect()))
+            }
+            _ => Ok(ListToolsResult::with_all_items(self.inner.listed.clone())),
+        }
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -345,7 +380,10 @@ impl McpServer {
         // Over HTTP, rmcp puts the incoming request's head in the extensions; stdio has none.
         let caller = match context.extensions.get::<http::request::Parts>() {
             Some(parts) => {
-                Caller::from_headers(self.inner.executor.forward_rules(), &parts.headers)
+                let mut caller =
+                    Caller::from_headers(self.inner.executor.forward_rules(), &parts.headers);
+                caller.principal = parts.extensions.get::<Principal>().cloned();
+                caller
             }
             None => Caller::default(),
         };
@@ -406,6 +444,12 @@ impl McpServer {
         args: JsonObject,
         caller: &Caller,
     ) -> CallToolResult {
+        let def = &self.api().tools[index];
+        if let Some(principal) = &caller.principal {
+            if !principal.allows(def.scopes) {
+                return insufficient_scope(def.name, &principal.missing(def.scopes));
+            }
+        }
         let call = crate::call::ToolCall {
             api: self.api(),
             listed: &self.inner.tools,
@@ -415,6 +459,30 @@ impl McpServer {
         };
         call.run(index, args).await
     }
+}
+
+/// The result for a caller whose token lacks the scopes a tool needs (RFC 6750's
+/// `insufficient_scope`): names them, sends nothing.
+pub fn insufficient_scope(tool: &str, missing: &[String]) -> CallToolResult {
+    let scopes: Vec<String> = missing.iter().map(|s| format!("`{s}`")).collect();
+    let mut result = crate::outcome::classify(
+        CallToolResult::error(vec![ContentBlock::text(format!(
+            "insufficient_scope: the tool `{tool}` needs the OAuth scope {} (RFC 6750), which the \
+             caller's access token was not granted. Nothing was sent to the API; obtain a token \
+             with that scope to use it.",
+            scopes.join(" and ")
+        ))]),
+        crate::outcome::ErrorKind::Permission,
+    );
+    if let Some(error) = result
+        .meta
+        .as_mut()
+        .and_then(|meta| meta.0.get_mut(crate::outcome::META_ERROR))
+    {
+        error["error"] = "insufficient_scope".into();
+        error["scope"] = missing.join(" ").into();
+    }
+    result
 }
 
 /// The result for arguments that do not fit a tool's input: names the field, sends nothing.

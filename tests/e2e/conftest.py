@@ -91,11 +91,12 @@ def _django_env(db_path: Path) -> dict[str, str]:
 
 
 @contextmanager
-def django_upstream(tmp: Path) -> Iterator[Upstream]:
+def django_upstream(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[Upstream]:
     """The example app seeded into its own database under `tmp`, served by gunicorn."""
     db_path = tmp / "shop.sqlite3"
     log_path = tmp / "gunicorn.log"
     env = _django_env(db_path)
+    env.update(extra_env or {})
 
     seed = subprocess.run(
         [sys.executable, "manage.py", "seed"],

@@ -115,6 +115,18 @@ pub fn readme(api: &Api, info: &CrateInfo) -> String {
             "| `{}` | Credential for `{}`: {how}{desc} |\n",
             s.env_var, s.name
         ));
+        if let Some(flows) = &s.oauth {
+            let grant = if flows.client_credentials {
+                "the client-credentials grant (or, with `_REFRESH_TOKEN`, a user's refresh token)"
+            } else {
+                "a user's refresh token in `_REFRESH_TOKEN`"
+            };
+            let url = flows.token_url.as_deref().unwrap_or("`_TOKEN_URL`");
+            out.push_str(&format!(
+                "| `{0}_CLIENT_ID`, `{0}_CLIENT_SECRET`, `{0}_REFRESH_TOKEN`, `{0}_TOKEN_URL` | Instead of a fixed token for `{1}`: the server obtains and renews its own with {grant}, from {url} |\n",
+                s.env_var, s.name
+            ));
+        }
     }
     for h in &api.server_headers {
         match &h.source {

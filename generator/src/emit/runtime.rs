@@ -32,6 +32,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "executor.rs",
     "http.rs",
     "lib.rs",
+    "oauth.rs",
     "options.rs",
     "outcome.rs",
     "paging.rs",
@@ -41,6 +42,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "suggest.rs",
     "telemetry.rs",
     "terms.rs",
+    "token.rs",
     "upload.rs",
     "validate.rs",
 );

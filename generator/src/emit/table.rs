@@ -19,11 +19,27 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
             SchemeKind::Bearer => quote!(Bearer),
             SchemeKind::Basic => quote!(Basic),
         };
+        let oauth = match &s.oauth {
+            Some(flows) => {
+                let token_url = match &flows.token_url {
+                    Some(url) => quote!(Some(#url)),
+                    None => quote!(None),
+                };
+                let (client_credentials, scopes) = (flows.client_credentials, &flows.scopes);
+                quote!(Some(OAuthFlows {
+                    token_url: #token_url,
+                    client_credentials: #client_credentials,
+                    scopes: &[#(#scopes),*],
+                }))
+            }
+            None => quote!(None),
+        };
         quote! {
             SecurityScheme {
                 name: #name,
                 env_var: #var,
                 kind: SchemeKind::#kind,
+                oauth: #oauth,
             },
         }
     });
@@ -49,6 +65,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
         let path = &t.path;
         let tags = &t.tags;
         let alternatives = t.security.iter().map(|alt| quote!(&[#(#alt),*]));
+        let scopes = t.scopes.iter().map(|alt| quote!(&[#(#alt),*]));
         let needs = t.needs.iter().map(|n| {
             let (argument, resource, field, from) = (&n.argument, &n.resource, &n.field, &n.from);
             let search = match &n.search {
@@ -95,6 +112,7 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
                 input_schema: ops::#module::INPUT_SCHEMA,
                 output_schema: #output,
                 security: &[#(#alternatives),*],
+                scopes: &[#(#scopes),*],
                 server_headers: &[#(#tool_headers),*],
                 needs: &[#(#needs)*],
                 yields: &[#(#yields)*],
@@ -135,6 +153,9 @@ pub fn api_mod(api: &Api, package: &str, env_prefix: &str) -> Result<TokenStream
     }
     if !api.security_schemes.is_empty() {
         imports.push("SchemeKind");
+    }
+    if api.security_schemes.iter().any(|s| s.oauth.is_some()) {
+        imports.push("OAuthFlows");
     }
     if !api.server_headers.is_empty() {
         imports.push("HeaderSource");

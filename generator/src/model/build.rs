@@ -341,6 +341,7 @@ impl<'a> ToolBuilder<'a, '_> {
             input_schema,
             output_schema: self.outputs.for_operation(op),
             security: security::requirements(op.op, self.ir.resolver().root(), self.schemes),
+            scopes: security::scopes(op.op, self.ir.resolver().root()),
             server_headers,
             semantics,
             needs: Vec::new(),

@@ -70,6 +70,19 @@ pub struct SecurityScheme {
     pub kind: SchemeKind,
     /// The scheme's description, for the README.
     pub description: String,
+    /// For an oauth2 scheme: where and how the server can obtain tokens itself.
+    pub oauth: Option<OAuthFlows>,
+}
+
+/// What an oauth2 scheme's flows tell a client that obtains its own tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthFlows {
+    /// The token endpoint: the clientCredentials flow's, else any flow's (for refresh tokens).
+    pub token_url: Option<String>,
+    /// The scheme has a clientCredentials flow.
+    pub client_credentials: bool,
+    /// The scopes to ask for: the clientCredentials flow's, else every flow's.
+    pub scopes: Vec<String>,
 }
 
 /// How a credential is sent.
@@ -122,6 +135,9 @@ pub struct Tool {
     pub output_schema: Option<Value>,
     /// Security alternatives (scheme names), the empty one meaning anonymous.
     pub security: Vec<Vec<String>>,
+    /// The OAuth scopes a caller needs, as alternatives (any one set suffices); empty when the
+    /// operation needs none (see [`security::scopes`]).
+    pub scopes: Vec<Vec<String>>,
     /// Header parameters the server fills for this tool, and whether each is required.
     pub server_headers: Vec<(String, bool)>,
     /// What the operation does, and to what, as DRF's conventions tell it.

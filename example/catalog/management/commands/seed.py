@@ -9,6 +9,15 @@ public test fixtures:
     user   password          staff  DRF token (send as "Authorization: Token <key>")
     alice  alice-password    yes    a11ce0000000000000000000000000000000a11c
     bob    bob-password      no     b0b00000000000000000000000000000000000b0
+
+OAuth 2 clients of the authorization server (django-oauth-toolkit, /o/):
+
+    client_id    secret               grant               acts as
+    shop-agent   shop-agent-secret    client credentials  no user (an agent's own credentials)
+    mcp-server   mcp-server-secret    client credentials  no user (introspects tokens)
+    mcp-client   (public, PKCE)       authorization code  the user who signs in
+
+(django-oauth-toolkit issues client-credentials tokens without a user.)
 """
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -17,6 +26,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from oauth2_provider.models import Application
 from rest_framework.authtoken.models import Token
 
 from catalog.models import Category, Order, OrderLine, Product, Review, Tag
@@ -55,6 +65,13 @@ PRODUCTS = [
      "Three hundred litres."),
     ("solar-lamp", "Solar Garden Lamp", "garden", "24.99", True, False, ["eco", "gift"],
      "Draft: not published yet."),
+]
+
+# client_id, secret (None: public), grant, user, redirect URIs
+OAUTH_CLIENTS = [
+    ("shop-agent", "shop-agent-secret", Application.GRANT_CLIENT_CREDENTIALS, None, ""),
+    ("mcp-server", "mcp-server-secret", Application.GRANT_CLIENT_CREDENTIALS, None, ""),
+    ("mcp-client", None, Application.GRANT_AUTHORIZATION_CODE, None, "http://127.0.0.1/callback"),
 ]
 
 # product slug, author, rating, body
@@ -97,6 +114,17 @@ class Command(BaseCommand):
             )
             Token.objects.create(user=user, key=key)
             users[username] = user
+        for client_id, secret, grant, user, redirects in OAUTH_CLIENTS:
+            Application.objects.create(
+                name=client_id,
+                client_id=client_id,
+                client_secret=secret or "",
+                client_type=Application.CLIENT_CONFIDENTIAL if secret else Application.CLIENT_PUBLIC,
+                authorization_grant_type=grant,
+                user=users[user] if user else None,
+                redirect_uris=redirects,
+                skip_authorization=True,
+            )
         categories = {slug: Category.objects.create(slug=slug, name=name) for slug, name in CATEGORIES}
         tags = {slug: Tag.objects.create(slug=slug, label=label) for slug, label in TAGS}
         products = {}

@@ -17,11 +17,13 @@ pub static SECURITY_SCHEMES: [SecurityScheme; 2] = [
         name: "api_key",
         env_var: "PETSTORE_MCP_API_KEY",
         kind: SchemeKind::ApiKeyHeader("X-API-Key"),
+        oauth: None,
     },
     SecurityScheme {
         name: "basic",
         env_var: "PETSTORE_MCP_BASIC",
         kind: SchemeKind::Basic,
+        oauth: None,
     },
 ];
 
@@ -45,6 +47,7 @@ pub static TOOLS: [ToolDef; 2] = [
         input_schema: ops::list_pets::INPUT_SCHEMA,
         output_schema: Some(ops::list_pets::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
+        scopes: &[],
         server_headers: &[],
         needs: &[],
         yields: &[
@@ -73,6 +76,7 @@ pub static TOOLS: [ToolDef; 2] = [
         input_schema: ops::get_pet::INPUT_SCHEMA,
         output_schema: Some(ops::get_pet::OUTPUT_SCHEMA),
         security: &[&["api_key"], &["basic"]],
+        scopes: &[],
         server_headers: &[],
         needs: &[],
         yields: &[
