@@ -77,7 +77,7 @@ else
   venv_ok || { log "fastmcp install did not verify"; exit 1; }
 fi
 
-# --- rmcp-openapi (a Rust bridge that reads the spec at start; Streamable HTTP only) ---------
+# --- rmcp-openapi (a Rust bridge that reads the spec at start; its binary serves HTTP only) -
 # Built from crates.io with its own lock file into its own root; the build shares nothing with
 # this workspace's target dir (minutes of compiling on 2 cores, once).
 rmcp_ok() {
@@ -91,6 +91,36 @@ else
     rmcp-openapi-server --version "$RMCP_OPENAPI_VERSION" --root "$RMCP_OPENAPI" >&2
   rm -rf "$BENCH_HOME/rmcp-openapi-target"
   rmcp_ok || { log "rmcp-openapi-server install did not verify"; exit 1; }
+fi
+
+# rmcp-openapi over stdio: its binary has no stdio transport, so a ten-line main around the same
+# library version (rmcp_openapi_stdio.rs beside this script) serves it for the stdio rows.
+RMCP_STDIO=$BENCH_HOME/rmcp-openapi-stdio-$RMCP_OPENAPI_VERSION
+if [[ -x $RMCP_STDIO/target/release/rmcp-openapi-stdio ]] && cmp -s "$HERE/rmcp_openapi_stdio.rs" "$RMCP_STDIO/src/main.rs"; then
+  log "rmcp-openapi stdio wrapper already in $RMCP_STDIO"
+else
+  log "building the rmcp-openapi stdio wrapper into $RMCP_STDIO"
+  mkdir -p "$RMCP_STDIO/src"
+  cp "$HERE/rmcp_openapi_stdio.rs" "$RMCP_STDIO/src/main.rs"
+  cat > "$RMCP_STDIO/Cargo.toml" <<TOML
+[package]
+name = "rmcp-openapi-stdio"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+rmcp-openapi = "=$RMCP_OPENAPI_VERSION"
+rmcp = { version = "3", default-features = false, features = ["server", "transport-io"] }
+tokio = { version = "1", features = ["rt", "macros", "io-std"] }
+serde_json = "1"
+url = "2"
+http = "1"
+
+[workspace]
+TOML
+  (cd "$RMCP_STDIO" && CARGO_TARGET_DIR=$RMCP_STDIO/target cargo build --release --quiet >&2)
+  [[ -x $RMCP_STDIO/target/release/rmcp-openapi-stdio ]] || { log "the rmcp-openapi stdio wrapper did not build"; exit 1; }
 fi
 
 # --- openapi-mcp-generator (the generator CLI) ---------------------------------------------
@@ -164,6 +194,8 @@ $VENV/bin/python $HERE/fastmcp_server.py --spec $SPEC --base-url \$BASE --transp
 API_BASE_URL=\$BASE node $OUT/stdio/build/index.js
 #   Streamable HTTP (stateful, SSE responses) at http://localhost:\$PORT/mcp (binds all interfaces):
 API_BASE_URL=\$BASE PORT=\$PORT node $OUT/http/build/index.js
-# rmcp-openapi $RMCP_OPENAPI_VERSION (Streamable HTTP only, stateless) at http://127.0.0.1:\$PORT/mcp:
+# rmcp-openapi $RMCP_OPENAPI_VERSION over Streamable HTTP (stateless) at http://127.0.0.1:\$PORT/mcp:
 $RMCP_OPENAPI/bin/rmcp-openapi-server $SPEC --base-url \$BASE --methods GET --port \$PORT
+# rmcp-openapi over stdio (its binary has none; a main around the same library), JSON spec:
+$RMCP_STDIO/target/release/rmcp-openapi-stdio SPEC.json \$BASE
 EOF

@@ -421,13 +421,28 @@ fn spec2mcp_binary(root: &Path, spec: &Spec) -> PathBuf {
     root.join(format!("target/release/{}-mcp", spec.id))
 }
 
-/// `spec` as JSON: the file itself when it is JSON, else a copy under `target/bench/`.
+/// `spec` as JSON for rmcp-openapi, under `target/bench/`: it reads JSON only, and 0.32.1
+/// refuses an oauth2 scheme whose flow URLs are relative (valid OpenAPI; drf-spectacular writes
+/// `/o/token/`), so those are made absolute. No benchmarked call uses them.
 fn json_spec(root: &Path, spec: &Spec) -> PathBuf {
-    if spec.path.extension().is_some_and(|e| e == "json") {
-        return spec.path.clone();
-    }
     let out = root.join(format!("target/bench/{}-spec.json", spec.id));
-    if let Ok(loaded) = spec2mcp::load::load_file(&spec.path) {
+    if let Ok(mut loaded) = spec2mcp::load::load_file(&spec.path) {
+        let schemes = loaded
+            .root
+            .pointer_mut("/components/securitySchemes")
+            .and_then(|v| v.as_object_mut());
+        for scheme in schemes.into_iter().flat_map(|s| s.values_mut()) {
+            let flows = scheme.get_mut("flows").and_then(|f| f.as_object_mut());
+            for flow in flows.into_iter().flat_map(|f| f.values_mut()) {
+                for key in ["authorizationUrl", "tokenUrl", "refreshUrl"] {
+                    if let Some(serde_json::Value::String(url)) = flow.get_mut(key) {
+                        if url.starts_with('/') {
+                            *url = format!("http://127.0.0.1{url}");
+                        }
+                    }
+                }
+            }
+        }
         let _ = std::fs::write(&out, loaded.root.to_string());
     }
     out
@@ -449,8 +464,13 @@ fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Cont
     let rmcp_openapi = home.join(format!(
         "rmcp-openapi-{RMCP_OPENAPI_VERSION}/bin/rmcp-openapi-server"
     ));
+    // Its binary serves HTTP only; setup.sh builds a stdio main around the same library.
+    let rmcp_openapi_stdio = home.join(format!(
+        "rmcp-openapi-stdio-{RMCP_OPENAPI_VERSION}/target/release/rmcp-openapi-stdio"
+    ));
     // rmcp-openapi reads JSON only.
     let spec_path3 = json_spec(root, spec);
+    let spec_path4 = spec_path3.clone();
     vec![
         Contender {
             label: "spec2mcp",
@@ -512,7 +532,11 @@ fn contenders(root: &Path, home: &Path, spec: &Spec, omg_name: &str) -> Vec<Cont
         },
         Contender {
             label: "rmcp-openapi",
-            stdio: None,
+            stdio: Some(Box::new(move |base| {
+                let mut cmd = Command::new(&rmcp_openapi_stdio);
+                cmd.arg(&spec_path4).arg(base);
+                cmd
+            })),
             http: Box::new(move |base, port| {
                 let mut cmd = Command::new(&rmcp_openapi);
                 cmd.arg(&spec_path3)
@@ -626,8 +650,11 @@ fn header(
          workload (xorshift, then sorting 4 M integers; median of 5). Compare it between pages \
          before comparing their figures: this shared machine's speed varies by up to 40% over a day.\n\
          - spec2mcp servers: release builds. FastMCP {fastmcp} (`FastMCP.from_openapi`, GET routes only). \
-         openapi-mcp-generator {omg} (its generated TypeScript server, built with tsc; GET operations only).\n\
-         - Specs: the example app's `example/schema.yml` (10 GET operations) and GitHub's REST API \
+         openapi-mcp-generator {omg} (its generated TypeScript server, built with tsc; GET operations only). \
+         rmcp-openapi {RMCP_OPENAPI_VERSION} (release build; over HTTP its published `rmcp-openapi-server`, over stdio \
+         `bench/competitors/rmcp_openapi_stdio.rs`, a main around the same library, since the binary has no stdio; \
+         GET operations only).\n\
+         - Specs: the example app's `example/schema.yml` (11 GET operations) and GitHub's REST API \
          (`@octokit/openapi` 23.0.2, 639 GET operations of 1,223).\n\
          - Clients: a bare JSON-RPC client in `xtask/src/bench/` (no SDK overhead in the figures), \
          legacy `initialize` handshake. Ratios are the other tool's figure over spec2mcp's.\n"
