@@ -37,7 +37,7 @@ pub fn op_file(tool: &Tool) -> Result<TokenStream, EmitError> {
             None => read(&field, &arg.wire, arg.ty.is_option()),
             Some(preset) => read_preset(&field, &arg.wire, preset),
         });
-        if !matches!(arg.preset, Some(Preset::Fixed(_))) {
+        if arg.is_open() {
             wires.push(&arg.wire);
         }
         let param = &arg.param;

@@ -157,7 +157,8 @@ fn composed_description(tool: &Tool) -> Option<String> {
             let filters: Vec<&str> = tool
                 .args
                 .iter()
-                .filter(|a| a.location == Location::Query && !PAGING.contains(&a.param.as_str()))
+                .filter(|a| a.is_open() && a.location == Location::Query)
+                .filter(|a| !PAGING.contains(&a.param.as_str()))
                 .map(|a| a.wire.as_str())
                 .collect();
             let filtered = match filters.len() {
@@ -165,7 +166,7 @@ fn composed_description(tool: &Tool) -> Option<String> {
                 n if n <= FILTERS_SHOWN => format!(", filtered by {}", filters.join(", ")),
                 _ => format!(", filtered by {}, …", filters[..FILTERS_SHOWN].join(", ")),
             };
-            let searchable = if tool.args.iter().any(|a| a.param == "search") {
+            let searchable = if tool.args.iter().any(|a| a.is_open() && a.param == "search") {
                 ", or found by words (`search`)"
             } else {
                 ""

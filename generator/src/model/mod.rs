@@ -351,6 +351,13 @@ pub struct Arg {
     pub preset: Option<Preset>,
 }
 
+impl Arg {
+    /// Whether the agent can give it: not a value spec2mcp.toml fixes.
+    pub fn is_open(&self) -> bool {
+        !matches!(self.preset, Some(Preset::Fixed(_)))
+    }
+}
+
 /// A parameter's value from spec2mcp.toml's `[tools.<name>.args]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Preset {

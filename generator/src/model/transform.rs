@@ -95,10 +95,7 @@ pub fn apply(
     let searchable: Vec<(String, Vec<String>)> = tools
         .iter()
         .map(|t| {
-            let open = t
-                .args
-                .iter()
-                .filter(|a| !matches!(a.preset, Some(Preset::Fixed(_))));
+            let open = t.args.iter().filter(|a| a.is_open());
             (t.name.clone(), open.map(|a| a.wire.clone()).collect())
         })
         .collect();
