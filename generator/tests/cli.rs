@@ -501,23 +501,11 @@ fn mode_dynamic_is_recorded_in_the_crate_and_its_regenerate_command() {
 #[test]
 fn headers_in_the_config_choose_who_fills_them_and_typos_are_pointed_out() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = write(
+    let (code, text, out) = generate_with_config(
         dir.path(),
-        "spec2mcp.toml",
         "[headers]\n\"X-Request-Tag\" = \"environment\"\n\"X-CSRFToken\" = \"argument\"\n\"X-Reqest-Tagg\" = \"generated\"\n",
     );
-    let out = dir.path().join("shop");
-    let run = spec2mcp(&[
-        "generate",
-        "--spec",
-        &repo_file("example/schema.yml"),
-        "--out",
-        &out.display().to_string(),
-        "--config",
-        &config,
-    ]);
-    assert!(run.status.success(), "{}", stderr(&run));
-    let text = stderr(&run);
+    assert_eq!(code, Some(0), "{text}");
     assert!(
         text.contains("names `X-Reqest-Tagg`, which no operation has as a header parameter; did you mean `X-Request-Tag`?"),
         "{text}"

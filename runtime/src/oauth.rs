@@ -359,17 +359,9 @@ impl ResourceServer {
             tracing::warn!(url, error = %err, "cannot fetch the JWKS");
             Refusal::Invalid("the issuer's signing keys are unavailable".to_owned())
         };
-        let set: jsonwebtoken::jwk::JwkSet = self
-            .client
-            .get(url)
-            .send()
+        let set: jsonwebtoken::jwk::JwkSet = json_answer(self.client.get(url))
             .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|err| unavailable(err.to_string()))?
-            .bytes()
-            .await
-            .map_err(|err| unavailable(err.to_string()))
-            .and_then(|b| serde_json::from_slice(&b).map_err(|err| unavailable(err.to_string())))?;
+            .map_err(unavailable)?;
         let mut jwks = Jwks {
             fetched: Some(Instant::now()),
             ..Jwks::default()
@@ -414,7 +406,7 @@ impl ResourceServer {
                 "the token could not be checked with the authorization server".to_owned(),
             )
         };
-        let answer: Value = self
+        let request = self
             .client
             .post(url)
             .basic_auth(client_id, Some(secret.expose()))
@@ -422,15 +414,8 @@ impl ResourceServer {
             .body(crate::token::form_body(&[
                 ("token", token),
                 ("token_type_hint", "access_token"),
-            ]))
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(|err| unavailable(err.to_string()))?
-            .bytes()
-            .await
-            .map_err(|err| unavailable(err.to_string()))
-            .and_then(|b| serde_json::from_slice(&b).map_err(|err| unavailable(err.to_string())))?;
+            ]));
+        let answer: Value = json_answer(request).await.map_err(unavailable)?;
         if answer.get("active").and_then(Value::as_bool) != Some(true) {
             return Err(Refusal::Invalid("the token is not active".to_owned()));
         }
@@ -476,6 +461,22 @@ impl ResourceServer {
         cache.insert(token.to_owned(), (principal.clone(), Instant::now() + ttl));
         Ok(principal)
     }
+}
+
+/// Sends `request` to the authorization server and reads its JSON answer; the error says what
+/// failed (for the log, not the caller).
+async fn json_answer<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+) -> Result<T, String> {
+    let body = request
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(|err| err.to_string())?
+        .bytes()
+        .await
+        .map_err(|err| err.to_string())?;
+    serde_json::from_slice(&body).map_err(|err| err.to_string())
 }
 
 /// Three base64url segments, the first a JSON object: worth checking as a JWT.
