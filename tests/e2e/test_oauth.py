@@ -28,7 +28,7 @@ import anyio
 import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
@@ -288,8 +288,10 @@ class Jwks:
                 jwks.fetches += 1
                 keys = []
                 for kid in jwks.served:
-                    public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(jwks.keys[kid].public_key()))
-                    keys.append({**public, "kid": kid, "alg": "RS256", "use": "sig"})
+                    key, alg = jwks.keys[kid]
+                    family = jwt.algorithms.RSAAlgorithm if alg == "RS256" else jwt.algorithms.ECAlgorithm
+                    public = json.loads(family.to_jwk(key.public_key()))
+                    keys.append({**public, "kid": kid, "alg": alg, "use": "sig"})
                 body = json.dumps({"keys": keys}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -304,20 +306,24 @@ class Jwks:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/jwks"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def add(self, kid: str) -> None:
-        self.keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    def add(self, kid: str, alg: str = "RS256") -> None:
+        key = (rsa.generate_private_key(public_exponent=65537, key_size=2048) if alg == "RS256"
+               else ec.generate_private_key(ec.SECP256R1()))
+        self.keys[kid] = (key, alg)
 
     def token(self, kid: str, audience: str, **claims: Any) -> str:
         now = int(time.time())
         payload = {"iss": JWT_ISSUER, "aud": audience, "sub": "carol", "client_id": "jwt-client",
                    "scope": "read", "iat": now, "exp": now + 300, **claims}
-        return jwt.encode(payload, self.keys[kid], algorithm="RS256", headers={"kid": kid})
+        key, alg = self.keys[kid]
+        return jwt.encode(payload, key, algorithm=alg, headers={"kid": kid})
 
 
 async def test_jwt_tokens_are_checked_against_the_issuers_rotating_keys(upstream, tmp_path):
     keys = Jwks()
     keys.add("k1")
-    keys.served = ["k1"]
+    keys.add("e1", "ES256")
+    keys.served = ["k1", "e1"]
     flags = ["--oauth-authorization-server", JWT_ISSUER, "--oauth-jwks-url", keys.url]
     try:
         with resource_server(upstream.base_url, tmp_path, *flags) as mcp:
@@ -326,6 +332,8 @@ async def test_jwt_tokens_are_checked_against_the_issuers_rotating_keys(upstream
                 ok_body(await client.call_tool("categories_list", {}))
             log = mcp["log"].read_text()
             assert 'subject="carol"' in log and 'client_id="jwt-client"' in log, log[-2000:]
+            # An ES256 key of the same set works too.
+            assert post_mcp(mcp["url"], keys.token("e1", mcp["url"])).status_code == 200
 
             refused = {
                 "wrong audience": keys.token("k1", "https://another.example/mcp"),
