@@ -740,8 +740,9 @@ fn form_encode(value: &serde_json::Value) -> String {
     form.finish()
 }
 
-/// The one HTTP client of the server: every tool's requests share its connection pool.
-fn build_client(timeout: Duration) -> Result<reqwest::Client, String> {
+/// An HTTP client with the runtime's settings: the upstream's (one, shared by every tool's
+/// requests for its connection pool), and the OAuth ones for the authorization servers.
+pub(crate) fn build_client(timeout: Duration) -> Result<reqwest::Client, String> {
     reqwest::Client::builder()
         .timeout(timeout)
         .user_agent(concat!("spec2mcp-runtime/", env!("CARGO_PKG_VERSION")))

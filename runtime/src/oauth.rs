@@ -1,7 +1,7 @@
 //! The HTTP endpoint as an OAuth 2.1 resource server, as the MCP authorization specification
 //! asks: Protected Resource Metadata (RFC 9728) naming the authorization servers and scopes, a
 //! `401` with `WWW-Authenticate: Bearer resource_metadata="…"` for a request without a valid
-//! token (RFC 6750), and access tokens validated either as JWTs (signature from the issuer's
+//! token (RFC 6750), and access tokens validated either as JWTs (signature from the token issuer's
 //! JWKS, issuer, expiry, and an audience bound to this server's resource URI) or by RFC 7662
 //! introspection with the server's own client credentials, cached briefly. The validated
 //! caller ([`Principal`]) travels with the request to the tool call, which checks the scopes
@@ -35,9 +35,9 @@ pub struct OAuthOptions {
     /// tokens must be issued for it. Setting it turns the resource server on.
     pub resource: Option<String>,
     /// The authorization servers (`--oauth-authorization-server`): listed in the metadata, and
-    /// the issuers a JWT may come from.
+    /// the token issuers a JWT may name.
     pub authorization_servers: Vec<String>,
-    /// Where the issuers' signing keys are (`--oauth-jwks-url`).
+    /// Where the token issuers' signing keys are (`--oauth-jwks-url`).
     pub jwks_url: Option<String>,
     /// RFC 7662 introspection endpoint for opaque tokens (`--oauth-introspection-url`).
     pub introspection_url: Option<String>,
@@ -158,7 +158,7 @@ impl ResourceServer {
             );
         }
         if options.authorization_servers.is_empty() {
-            return Err("--oauth-resource needs --oauth-authorization-server (the issuer clients get tokens from)".to_owned());
+            return Err("--oauth-resource needs --oauth-authorization-server (where clients get their tokens)".to_owned());
         }
         let var = |name: &str| {
             std::env::var(format!("{env_prefix}_OAUTH_{name}"))
@@ -185,11 +185,7 @@ impl ResourceServer {
                 scopes_supported.push((*scope).to_owned());
             }
         }
-        let client = reqwest::Client::builder()
-            .timeout(AUTHORIZATION_SERVER_TIMEOUT)
-            .user_agent(concat!("spec2mcp-runtime/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|err| format!("cannot build the HTTP client: {err}"))?;
+        let client = crate::executor::build_client(AUTHORIZATION_SERVER_TIMEOUT)?;
         Ok(Some(Arc::new(ResourceServer {
             options: options.clone(),
             name: name.to_owned(),
@@ -326,7 +322,7 @@ impl ResourceServer {
     }
 
     /// The key for `kid` from the JWKS, fetched again (at most every few seconds) when the id is
-    /// unknown: the issuer rotated its keys.
+    /// unknown: its issuer rotated its keys.
     async fn signing_key(&self, kid: Option<&str>) -> Result<jsonwebtoken::DecodingKey, Refusal> {
         let find = |jwks: &Jwks| match kid {
             Some(kid) => jwks.keys.get(kid).cloned(),
@@ -347,7 +343,7 @@ impl ResourceServer {
         }
         find(&jwks).ok_or_else(|| {
             Refusal::Invalid(match kid {
-                Some(kid) => format!("no signing key `{kid}` in the issuer's JWKS"),
+                Some(kid) => format!("no signing key `{kid}` in the token issuer's JWKS"),
                 None => "the JWT names no key id and the JWKS has more than one key".to_owned(),
             })
         })
@@ -357,7 +353,7 @@ impl ResourceServer {
         let url = self.options.jwks_url.as_deref().unwrap_or_default();
         let unavailable = |err: String| {
             tracing::warn!(url, error = %err, "cannot fetch the JWKS");
-            Refusal::Invalid("the issuer's signing keys are unavailable".to_owned())
+            Refusal::Invalid("the token issuer's signing keys are unavailable".to_owned())
         };
         let set: jsonwebtoken::jwk::JwkSet = json_answer(self.client.get(url))
             .await

@@ -123,11 +123,7 @@ impl TokenSource {
                 var("REFRESH_TOKEN")
             ),
         };
-        let client = reqwest::Client::builder()
-            .timeout(TOKEN_TIMEOUT)
-            .user_agent(concat!("spec2mcp-runtime/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|err| format!("cannot build the HTTP client: {err}"))?;
+        let client = crate::executor::build_client(TOKEN_TIMEOUT)?;
         Ok(Some(TokenSource {
             scheme: scheme.name,
             token_url,
