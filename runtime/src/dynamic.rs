@@ -245,7 +245,11 @@ pub struct SearchIndex {
     postings: HashMap<String, Vec<(usize, f64)>>,
     lengths: Vec<f64>,
     average: f64,
+    heads: Vec<Vec<String>>,
 }
+
+/// How much more a tool scores when the query names its whole head (what its path ends in).
+const HEAD_BONUS: f64 = 0.3;
 
 impl SearchIndex {
     /// The index of `api`'s tools.
@@ -253,46 +257,69 @@ impl SearchIndex {
         SearchIndex::from_terms(api.tools.iter().map(|t| t.search_terms))
     }
 
-    /// The index of tools given by their search terms (`term:weight …`), in table order.
+    /// The index of tools given by their search terms, in table order: `term:weight …`, then
+    /// ` | ` and the terms of the tool's head, then ` | ` and the terms of the fields of its
+    /// answer (`term:weight`, not counted in its length: a large answer does not make a tool
+    /// less relevant).
     pub fn from_terms<'t>(tools: impl IntoIterator<Item = &'t str>) -> Self {
         let mut postings: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
         let mut lengths = Vec::new();
+        let mut heads = Vec::new();
         for (index, search_terms) in tools.into_iter().enumerate() {
+            let mut sections = search_terms.split(" | ");
+            let weighted = sections.next().unwrap_or_default();
+            let head = sections.next().unwrap_or_default();
+            let fields = sections.next().unwrap_or_default();
             let mut length = 0.0;
-            for entry in search_terms.split_whitespace() {
-                let Some((term, weight)) = entry.rsplit_once(':') else {
-                    continue;
-                };
-                let weight: f64 = weight.parse().unwrap_or(1.0);
-                length += weight;
+            let mut entries: HashMap<&str, f64> = HashMap::new();
+            for (section, counted) in [(weighted, true), (fields, false)] {
+                for entry in section.split_whitespace() {
+                    let Some((term, weight)) = entry.rsplit_once(':') else {
+                        continue;
+                    };
+                    let weight: f64 = weight.parse().unwrap_or(1.0);
+                    if counted {
+                        length += weight;
+                    }
+                    *entries.entry(term).or_insert(0.0) += weight;
+                }
+            }
+            for (term, weight) in entries {
                 postings
                     .entry(term.to_owned())
                     .or_default()
                     .push((index, weight));
             }
             lengths.push(length);
+            heads.push(head.split_whitespace().map(str::to_owned).collect());
+        }
+        for posting in postings.values_mut() {
+            posting.sort_by_key(|(index, _)| *index);
         }
         let average = lengths.iter().sum::<f64>() / lengths.len().max(1) as f64;
         SearchIndex {
             postings,
             lengths,
             average: average.max(1.0),
+            heads,
         }
     }
 
-    /// The tools matching `query`, best first (BM25, k1 = 1.2, b = 0.75),
-    /// with their scores.
+    /// The tools matching `query`, best first, with their scores: BM25 (k1 = 1.2, b = 0.75)
+    /// with each query term weighted as [`crate::terms::read_query`] reads it, the action the
+    /// query implies ranking what its terms found, and a tool whose head the query names whole
+    /// scoring [`HEAD_BONUS`] more.
     pub fn rank(&self, query: &str) -> Vec<(usize, f64)> {
         const K1: f64 = 1.2;
         const B: f64 = 0.75;
-        let mut terms = crate::terms::query_terms(query);
-        terms.sort();
-        terms.dedup();
+        let asked = crate::terms::read_query(query);
         let n = self.lengths.len() as f64;
         let mut scores: HashMap<usize, f64> = HashMap::new();
-        let implied = crate::terms::implied_action(query).filter(|t| !terms.iter().any(|a| a == t));
-        let asked = terms.iter().map(|t| (t.as_str(), false));
-        for (term, only_ranks) in asked.chain(implied.map(|t| (t, true))) {
+        let implied = asked
+            .implied
+            .filter(|t| !asked.terms.iter().any(|(a, _)| a == t));
+        let terms = asked.terms.iter().map(|(t, w)| (t.as_str(), *w, false));
+        for (term, asked_weight, only_ranks) in terms.chain(implied.map(|t| (t, 1.0, true))) {
             let Some(posting) = self.postings.get(term) else {
                 continue;
             };
@@ -300,7 +327,7 @@ impl SearchIndex {
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             for &(index, weight) in posting {
                 let norm = 1.0 - B + B * self.lengths[index] / self.average;
-                let score = idf * weight * (K1 + 1.0) / (weight + K1 * norm);
+                let score = asked_weight * idf * weight * (K1 + 1.0) / (weight + K1 * norm);
                 if only_ranks {
                     if let Some(found) = scores.get_mut(&index) {
                         *found += score;
@@ -308,6 +335,14 @@ impl SearchIndex {
                 } else {
                     *scores.entry(index).or_insert(0.0) += score;
                 }
+            }
+        }
+        for (index, score) in scores.iter_mut() {
+            let head = &self.heads[*index];
+            let named =
+                !head.is_empty() && head.iter().all(|h| asked.terms.iter().any(|(t, _)| t == h));
+            if named {
+                *score *= 1.0 + HEAD_BONUS;
             }
         }
         let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
@@ -370,4 +405,38 @@ fn structured_result(value: Value) -> CallToolResult {
     let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
     result.structured_content = Some(value);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SearchIndex;
+
+    #[test]
+    fn a_tool_whose_head_the_query_names_ranks_first() {
+        // Same weights; only the head differs (what each path ends in).
+        let index = SearchIndex::from_terms([
+            "issu:3 get:2 comment:3 | comment | ",
+            "issu:3 get:2 | issu | ",
+        ]);
+        let ranked = index.rank("details of a single issue");
+        assert_eq!(ranked[0].0, 1, "{ranked:?}");
+        assert_eq!(ranked.len(), 2);
+    }
+
+    #[test]
+    fn answer_fields_match_without_making_a_tool_longer() {
+        let index = SearchIndex::from_terms([
+            "product:3 list:2 | product | ",
+            "product:3 list:2 | product | pric:0.5 nam:0.5",
+        ]);
+        // A field is found: the tool with it comes first, though second in table order.
+        let ranked = index.rank("product price");
+        assert_eq!(ranked[0].0, 1, "{ranked:?}");
+        assert!(ranked[0].1 > ranked[1].1);
+        // The fields do not lengthen the tool: without a field match both score the same.
+        let plain = index.rank("products");
+        assert_eq!(plain[0].1, plain[1].1);
+        // A query for the field alone finds the tool that has it.
+        assert_eq!(index.rank("price").len(), 1);
+    }
 }

@@ -9,6 +9,8 @@
 /// Words that carry no meaning for finding an operation.
 const STOP: &[&str] = &[
     "a",
+    "s",
+    "t",
     "an",
     "the",
     "of",
@@ -32,6 +34,17 @@ const STOP: &[&str] = &[
     "how",
     "do",
     "does",
+    "did",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "they",
+    "them",
+    "their",
     "can",
     "this",
     "that",
@@ -59,9 +72,6 @@ const CONCEPTS: &[(&[&str], &[&str])] = &[
     (
         &[
             "get",
-            "show",
-            "view",
-            "display",
             "fetch",
             "read",
             "retrieve",
@@ -70,6 +80,7 @@ const CONCEPTS: &[(&[&str], &[&str])] = &[
             "info",
             "information",
             "single",
+            "one",
             "specific",
             "particular",
             "inspect",
@@ -77,6 +88,7 @@ const CONCEPTS: &[(&[&str], &[&str])] = &[
         ],
         &["get"],
     ),
+    (&["show", "view", "display", "see", "look"], &["show"]),
     (
         &[
             "list",
@@ -98,18 +110,40 @@ const CONCEPTS: &[(&[&str], &[&str])] = &[
     (
         &[
             "create", "add", "new", "make", "post", "submit", "register", "upload", "invite",
+            "setup", "generate", "connect",
         ],
         &["creat"],
     ),
     (
         &[
-            "update", "edit", "change", "modify", "rename", "set", "patch", "replace", "alter",
+            "update",
+            "edit",
+            "change",
+            "modify",
+            "rename",
+            "set",
+            "patch",
+            "replace",
+            "alter",
+            "enable",
+            "disable",
+            "activate",
+            "deactivate",
         ],
         &["updat"],
     ),
     (
         &[
-            "delete", "remove", "destroy", "drop", "erase", "unset", "revoke",
+            "delete",
+            "remove",
+            "destroy",
+            "drop",
+            "erase",
+            "unset",
+            "revoke",
+            "end",
+            "terminate",
+            "disconnect",
         ],
         &["delet"],
     ),
@@ -127,7 +161,6 @@ const CONCEPTS: &[(&[&str], &[&str])] = &[
         ],
         &["my"],
     ),
-    (&["who"], &["user"]),
     (
         &["person", "people", "someone", "somebody"],
         &["user", "member"],
@@ -196,6 +229,25 @@ pub fn plain_terms(text: &str) -> Vec<String> {
     out
 }
 
+/// The terms a query must hold to name `text` whole, each once: a word's stem, or for a word
+/// that stands for a concept the concept, which any word for it names (`add_user` is named by
+/// "add a user" and by "create a user").
+pub fn head_terms(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in words(text) {
+        if STOP.contains(&word.as_str()) {
+            continue;
+        }
+        let term = concepts(&word)
+            .first()
+            .map_or_else(|| stem(&word), |concept| (*concept).to_owned());
+        if !out.contains(&term) {
+            out.push(term);
+        }
+    }
+    out
+}
+
 /// The verb of a long agent noun: `follower` → `follow`, `contributor` → `contribut`.
 fn verb_of(stemmed: &str) -> Option<String> {
     if stemmed.len() < 8 {
@@ -207,41 +259,133 @@ fn verb_of(stemmed: &str) -> Option<String> {
     Some(verb.to_owned())
 }
 
-/// The terms of a query: a word that stands for a concept gives only its concept terms (the
-/// question "commit history" asks for a list, not for "history"), other words their stems.
+/// Two-word verbs that stand for one action (`set up` a provider creates one).
+const PHRASES: &[(&str, &str, &str)] = &[
+    ("set", "up", "creat"),
+    ("sign", "up", "creat"),
+    ("turn", "on", "updat"),
+    ("turn", "off", "updat"),
+    ("log", "out", "delet"),
+];
+
+/// Words after which a query names the context of what it asks for, not the thing itself:
+/// in "the releases of a project" the releases are asked for, the project only narrows them.
+const PREPOSITIONS: &[&str] = &[
+    "of", "for", "to", "in", "on", "at", "by", "with", "from", "about", "into", "via", "like",
+    "within", "under", "over", "per", "across", "between", "than",
+];
+
+/// How much a word of the context counts beside a word of what is asked for.
+const CONTEXT: f64 = 0.5;
+/// How much a word for showing counts: "show the releases" asks for the releases; it meets a
+/// `view_key` operation, but only a little.
+const SHOW: f64 = 0.3;
+/// How much `who`'s hint (people) counts: it says what kind of thing is asked for, not which.
+const WHO: f64 = 0.5;
+
+/// A query as the search reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asked {
+    /// Each term once, with how much it counts: 1 for what is asked for and for action and
+    /// caller words, less for the context after a preposition.
+    pub terms: Vec<(String, f64)>,
+    /// The action the query implies without naming one: `list` when it names things in the
+    /// plural (`the releases of a project`) or asks "who" does something, else `get` (a
+    /// question about one thing); none when it names an action. It ranks what the query's own
+    /// terms found; on its own it finds nothing.
+    pub implied: Option<&'static str>,
+}
+
+/// The terms of a query (see [`read_query`]), without their weights.
 pub fn query_terms(text: &str) -> Vec<String> {
-    asked_terms(text).0
+    read_query(text).terms.into_iter().map(|(t, _)| t).collect()
 }
 
-/// The action a query implies without naming one: `list` when it names things in the plural
-/// (`the releases of a project`), else `get` (a question about one thing); none when it names
-/// an action. It ranks what the query's own terms found; on its own it finds nothing.
+/// The action a query implies (see [`Asked::implied`]).
 pub fn implied_action(text: &str) -> Option<&'static str> {
-    asked_terms(text).1
+    read_query(text).implied
 }
 
-fn asked_terms(text: &str) -> (Vec<String>, Option<&'static str>) {
-    let mut out = Vec::new();
+/// Reads a query: a word that stands for a concept gives only its concept terms (the question
+/// "commit history" asks for a list, not for "history"), other words their stems; words after
+/// the first preposition count less when words before it name something.
+pub fn read_query(text: &str) -> Asked {
+    let words = words(text);
+    let mut found: Vec<(String, f64, bool)> = Vec::new();
     let mut acts = false;
     let mut plural = false;
-    for word in words(text) {
+    let mut in_context = false;
+    let mut skip = false;
+    for (at, word) in words.iter().enumerate() {
+        if std::mem::take(&mut skip) {
+            continue;
+        }
+        let next = words.get(at + 1).map(String::as_str);
+        if let Some((_, _, concept)) = PHRASES
+            .iter()
+            .find(|(first, second, _)| first == word && Some(*second) == next)
+        {
+            acts = true;
+            skip = true;
+            found.push(((*concept).to_owned(), 1.0, false));
+            continue;
+        }
+        if word == "who" {
+            // "who am I", "who is …" ask about one person; "who starred …" about several.
+            plural |= !matches!(next, Some("am" | "is"));
+            found.push(("user".to_owned(), WHO, false));
+            continue;
+        }
+        if PREPOSITIONS.contains(&word.as_str()) {
+            in_context |= found.iter().any(|(_, _, named)| *named);
+            continue;
+        }
         if STOP.contains(&word.as_str()) {
             continue;
         }
-        let found = concepts(&word);
-        if found.is_empty() {
-            let stemmed = stem(&word);
-            plural |= word.len() > 3 && word.ends_with('s') && stemmed != word;
-            out.extend(verb_of(&stemmed));
-            out.push(stemmed);
+        let weight = if in_context { CONTEXT } else { 1.0 };
+        let concept_terms = concepts(word);
+        if concept_terms.is_empty() {
+            let stemmed = stem(word);
+            plural |= word.len() > 3 && word.ends_with('s') && stemmed != *word;
+            if let Some(verb) = verb_of(&stemmed) {
+                found.push((verb, weight, true));
+            }
+            found.push((stemmed, weight, true));
         } else {
-            acts |= found.iter().any(|c| ACTIONS.contains(c));
-            out.extend(found.iter().map(|c| (*c).to_owned()));
+            acts |= concept_terms.iter().any(|c| ACTIONS.contains(c));
+            let weight = if concept_terms == ["show"] { SHOW } else { 1.0 };
+            found.extend(
+                concept_terms
+                    .iter()
+                    .map(|c| ((*c).to_owned(), weight, false)),
+            );
+            // A verb for a change says more than the change: "invite" meets `invitations`,
+            // "deactivate" an `is_active` field.
+            if concept_terms.iter().any(|c| CHANGES.contains(c)) {
+                let stemmed = stem(word);
+                if !concept_terms.contains(&stemmed.as_str()) {
+                    found.push((stemmed, OWN_WORD, false));
+                }
+            }
+        }
+    }
+    let mut terms: Vec<(String, f64)> = Vec::new();
+    for (term, weight, _) in found {
+        match terms.iter_mut().find(|(t, _)| *t == term) {
+            Some((_, w)) => *w = w.max(weight),
+            None => terms.push((term, weight)),
         }
     }
     let implied = (!acts).then_some(if plural { "list" } else { "get" });
-    (out, implied)
+    Asked { terms, implied }
 }
+
+/// The concept terms of actions that change something.
+const CHANGES: &[&str] = &["creat", "updat", "delet"];
+
+/// How much a verb for a change counts as itself, beside the change it stands for.
+const OWN_WORD: f64 = 0.5;
 
 /// The concept terms that are DRF actions.
 const ACTIONS: &[&str] = &["get", "list", "creat", "updat", "delet"];
@@ -306,8 +450,17 @@ fn suffixless(word: &str) -> String {
     if let Some(base) = w.strip_suffix("ed").filter(|b| b.len() >= 3) {
         return undouble(base);
     }
-    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
-        return w[..w.len() - 1].to_owned();
+    let w = if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("sis") {
+        &w[..w.len() - 1]
+    } else {
+        w
+    };
+    // A noun made from a verb meets the verb: `invitation` → `invit` as `invite` does,
+    // `deployment` → `deploy`.
+    for suffix in ["ation", "ment"] {
+        if let Some(base) = w.strip_suffix(suffix).filter(|b| b.len() >= 4) {
+            return base.to_owned();
+        }
     }
     w.to_owned()
 }
@@ -335,22 +488,87 @@ mod tests {
         assert_eq!(stem("listing"), "list");
         assert_eq!(stem("commits"), "commit");
         assert_eq!(stem("status"), "status");
+        assert_eq!(stem("analysis"), "analysis");
+        assert_eq!(stem("emojis"), "emoji");
         assert_eq!(stem("arrived"), stem("arrive"));
         assert_eq!(stem("updating"), stem("update"));
         assert_eq!(stem("echoes"), "echo");
-        assert_eq!(terms("who am I"), ["user", "who", "my", "i"]);
+        assert_eq!(stem("invitations"), stem("invite"));
+        assert_eq!(stem("deployments"), "deploy");
+        assert_eq!(stem("configuration"), stem("configure"));
         assert_eq!(terms("followers"), ["follow", "follower"]);
         assert_eq!(stem("repos"), stem("repositories"));
+        assert_eq!(terms("getUserRepos"), ["get", "user", "repository"]);
+        assert_eq!(terms("view_key"), ["show", "view", "key"]);
+        assert_eq!(
+            terms("Show the details of one product"),
+            ["show", "get", "detail", "get", "one", "product"]
+        );
+    }
+
+    type Weighted = Vec<(String, f64)>;
+
+    /// The weighted terms of `query`, and `expected` in the same shape.
+    fn weights(query: &str, expected: &[(&str, f64)]) -> (Weighted, Weighted) {
+        let expected = expected
+            .iter()
+            .map(|(t, w)| ((*t).to_owned(), *w))
+            .collect();
+        (read_query(query).terms, expected)
+    }
+
+    #[test]
+    fn a_query_weighs_what_it_asks_for_above_its_context() {
+        let (found, expected) = weights(
+            "the releases of a project",
+            &[("releas", 1.0), ("project", CONTEXT)],
+        );
+        assert_eq!(found, expected);
         assert_eq!(implied_action("the releases of a project"), Some("list"));
+        // Nothing named before the preposition: what follows is what is asked for.
+        let (found, expected) =
+            weights("details of a single issue", &[("get", 1.0), ("issu", 1.0)]);
+        assert_eq!(found, expected);
+        assert_eq!(implied_action("details of a single issue"), None);
         assert_eq!(query_terms("get the releases"), ["get", "releas"]);
         assert_eq!(implied_action("get the releases"), None);
         assert_eq!(query_terms("commit history"), ["commit", "list"]);
-        assert_eq!(query_terms("who am i"), ["user", "my"]);
-        assert_eq!(implied_action("who am i"), Some("get"));
-        assert_eq!(terms("getUserRepos"), ["get", "user", "repository"]);
+        assert_eq!(implied_action("show the readme"), Some("get"));
+        let (found, expected) = weights("show the readme", &[("show", SHOW), ("readm", 1.0)]);
+        assert_eq!(found, expected);
         assert_eq!(
-            terms("Show the details of one product"),
-            ["get", "show", "get", "detail", "one", "product"]
+            query_terms("end a user's login session"),
+            ["delet", "end", "user", "login", "session"]
         );
+    }
+
+    #[test]
+    fn who_asks_about_people_and_verbs_keep_their_own_word() {
+        let (found, expected) = weights("who am i", &[("user", WHO), ("my", 1.0)]);
+        assert_eq!(found, expected);
+        assert_eq!(implied_action("who am i"), Some("get"));
+        assert_eq!(implied_action("who starred this repo"), Some("list"));
+        let (found, expected) = weights(
+            "invite someone",
+            &[
+                ("creat", 1.0),
+                ("invit", OWN_WORD),
+                ("user", 1.0),
+                ("member", 1.0),
+            ],
+        );
+        assert_eq!(found, expected);
+        assert_eq!(
+            query_terms("set up a provider"),
+            ["creat", "provid", "provider"]
+        );
+        assert_eq!(implied_action("set up a provider"), None);
+    }
+
+    #[test]
+    fn a_head_is_named_by_any_word_for_its_concepts() {
+        assert_eq!(head_terms("add_user"), ["creat", "user"]);
+        assert_eq!(head_terms("set_password"), ["updat", "password"]);
+        assert_eq!(head_terms("releases"), ["releas"]);
     }
 }

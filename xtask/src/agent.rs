@@ -33,6 +33,13 @@ struct Query {
     expected: Vec<String>,
 }
 
+/// The query sets: the one the ranking was tuned on, and the one written before a ranking
+/// change and not looked at while making it.
+const QUERY_SETS: &[(&str, &str)] = &[
+    ("tuned", "bench/search/queries"),
+    ("held out", "bench/search/queries/held-out"),
+];
+
 /// Figures of one generation.
 struct Texts {
     tools: usize,
@@ -43,7 +50,18 @@ struct Texts {
 
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let record = args.iter().any(|a| a == "--record");
+    // `--search-only`: just the recall tables, without FastMCP, for working on the ranking.
+    let search_only = args.iter().any(|a| a == "--search-only");
+    if record && search_only {
+        return Err("`--record` writes every table; leave out `--search-only`".into());
+    }
     let specs = specs(root)?;
+    if let Some(query) = args.iter().find_map(|a| a.strip_prefix("--explain=")) {
+        for spec in &specs {
+            explain(spec, query)?;
+        }
+        return Ok(());
+    }
     let mut out = String::from(
         "# Tools an agent can choose\n\nWritten by `cargo xtask agent --record`. Per spec: the tools' descriptions and the size of \
          `tools/list` (operations mode, computed from the manifest the way the server lists them), \
@@ -56,49 +74,60 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     let mut miss_rows = String::new();
     for spec in &specs {
         eprintln!("agent: {}", spec.id);
-        let derived = texts(spec, true)?;
-        let plain = texts(spec, false)?;
-        out.push_str(&format!(
-            "| {} | {} | {} → {} | {:.0} → {:.0} chars | {} → {} ({:+.1}%) |\n",
-            spec.id,
-            derived.tools,
-            ratio(plain.distinct, plain.tools),
-            ratio(derived.distinct, derived.tools),
-            plain.average,
-            derived.average,
-            plain.list_bytes,
-            derived.list_bytes,
-            100.0 * (derived.list_bytes as f64 / plain.list_bytes.max(1) as f64 - 1.0)
-        ));
-        let queries_file = root.join(format!("bench/search/queries/{}.json", spec.id));
-        let Ok(text) = std::fs::read_to_string(&queries_file) else {
-            continue;
-        };
-        let queries: Vec<Query> =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", queries_file.display()))?;
-        let (ours, misses) = recall(spec, &queries)?;
-        let substring = substring_recall(spec, &queries)?;
-        let fastmcp = fastmcp_recall(root, spec, &queries_file)
-            .map(|r| format!("{:.0}%", 100.0 * r))
-            .unwrap_or_else(|why| format!("— ({why})"));
-        recall_rows.push_str(&format!(
-            "| {} | {} | {:.0}% | {:.0}% | {fastmcp} |\n",
-            spec.id,
-            queries.len(),
-            100.0 * ours,
-            100.0 * substring
-        ));
-        for miss in misses {
-            miss_rows.push_str(&format!("- {}: {miss}\n", spec.id));
+        if !search_only {
+            let derived = texts(spec, true)?;
+            let plain = texts(spec, false)?;
+            out.push_str(&format!(
+                "| {} | {} | {} → {} | {:.0} → {:.0} chars | {} → {} ({:+.1}%) |\n",
+                spec.id,
+                derived.tools,
+                ratio(plain.distinct, plain.tools),
+                ratio(derived.distinct, derived.tools),
+                plain.average,
+                derived.average,
+                plain.list_bytes,
+                derived.list_bytes,
+                100.0 * (derived.list_bytes as f64 / plain.list_bytes.max(1) as f64 - 1.0)
+            ));
+        }
+        for (set, folder) in QUERY_SETS {
+            let queries_file = root.join(format!("{folder}/{}.json", spec.id));
+            let Ok(text) = std::fs::read_to_string(&queries_file) else {
+                continue;
+            };
+            let queries: Vec<Query> = serde_json::from_str(&text)
+                .map_err(|e| format!("{}: {e}", queries_file.display()))?;
+            let (ours, misses) = recall(spec, &queries)?;
+            let substring = substring_recall(spec, &queries)?;
+            let fastmcp = if search_only {
+                "—".to_owned()
+            } else {
+                fastmcp_recall(root, spec, &queries_file)
+                    .map(|r| format!("{:.0}%", 100.0 * r))
+                    .unwrap_or_else(|why| format!("— ({why})"))
+            };
+            recall_rows.push_str(&format!(
+                "| {} | {set} | {} | {:.0}% | {:.0}% | {fastmcp} |\n",
+                spec.id,
+                queries.len(),
+                100.0 * ours,
+                100.0 * substring
+            ));
+            for miss in misses {
+                miss_rows.push_str(&format!("- {} ({set}): {miss}\n", spec.id));
+            }
         }
     }
     out.push_str(
         "\n## Search recall@3\n\nA question counts when one of its expected tools is among the first three results.\n\n\
-         | spec | questions | spec2mcp (BM25 over generated terms) | substring matching (before) | FastMCP BM25 |\n|---|---|---|---|---|\n",
+         | spec | set | questions | spec2mcp | substring matching (before) | FastMCP BM25 |\n|---|---|---|---|---|---|\n",
     );
     out.push_str(&recall_rows);
     out.push_str(
-        "\n## Questions spec2mcp's search missed\n\nMost share no word with the operation they ask for \
+        "\nThe `tuned` questions are the ones the ranking was worked out on; the `held out` ones \
+         were written before the last change to the ranking and not looked at while making it, so \
+         they show what a new question can expect.\n\n\
+         ## Questions spec2mcp's search missed\n\nMost share no word with the operation they ask for \
          (\"what do you sell\"), or a more literal match wins; the search finds nothing rather than \
          guess from the action alone.\n\n",
     );
@@ -217,6 +246,32 @@ fn listing(tool: &spec2mcp::manifest::ToolEntry) -> Value {
         listed["_meta"] = Value::Object(meta);
     }
     listed
+}
+
+/// `--explain=QUERY`: the first results of one query on each spec, with their scores and the
+/// terms each matched, for seeing why a tool ranks where it does.
+fn explain(spec: &Spec, query: &str) -> Result<(), String> {
+    let modeled = modeled(spec, true)?;
+    let terms: Vec<String> = modeled.api.tools.iter().map(search_terms).collect();
+    let index = SearchIndex::from_terms(terms.iter().map(String::as_str));
+    println!(
+        "{}: {query:?} → terms {:?}, implied action {:?}",
+        spec.id,
+        spec2mcp_runtime::terms::query_terms(query),
+        spec2mcp_runtime::terms::implied_action(query)
+    );
+    let asked = spec2mcp_runtime::terms::query_terms(query);
+    for (i, score) in index.rank(query).into_iter().take(8) {
+        let matched: Vec<&str> = terms[i]
+            .split_whitespace()
+            .filter(|e| {
+                e.rsplit_once(':')
+                    .is_some_and(|(t, _)| asked.iter().any(|a| a == t))
+            })
+            .collect();
+        println!("  {score:6.2} {} {matched:?}", modeled.api.tools[i].name);
+    }
+    Ok(())
 }
 
 /// Recall@3 of the runtime's search over the generated terms, and the questions it missed.

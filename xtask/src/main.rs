@@ -7,7 +7,7 @@
 //! - `test`: set up the Python venv and run every test (Rust, then end-to-end).
 //! - `corpus [drf|oas-examples|directory|all] [--record]`: generate and compile real specs.
 //! - `bench [--quick] [--record]`: spec2mcp against FastMCP and openapi-mcp-generator.
-//! - `agent [--record]`: descriptions, `tools/list` size and search recall per spec.
+//! - `agent [--record] [--search-only]`: descriptions, `tools/list` size and search recall per spec.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -26,7 +26,7 @@ const FLAGS: &[(&str, &[&str])] = &[
     ("test", &[]),
     ("corpus", &["--record"]),
     ("bench", &["--quick", "--record", "--only=", "--servers="]),
-    ("agent", &["--record"]),
+    ("agent", &["--record", "--search-only", "--explain="]),
 ];
 
 /// `Err` naming the first argument `task` does not take. Corpus sets are plain words.
@@ -79,7 +79,7 @@ fn main() -> ExitCode {
         }
         Some("bench") => bench::run_bench(&root, &args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [SET…|all] [--record] | bench [--quick] [--record] | agent [--record]>");
+            eprintln!("usage: cargo xtask <codegen [--check] | demo | test | corpus [SET…|all] [--record] | bench [--quick] [--record] | agent [--record] [--search-only]>");
             return ExitCode::from(2);
         }
     };

@@ -23,10 +23,14 @@ const TITLE: u32 = 2;
 const ACTION: u32 = 2;
 const LINKED: u32 = 1;
 const DESCRIPTION: u32 = 1;
+/// A field of the answer (`price`, `default_branch`): what an agent may ask about, but less
+/// than anything that names the operation.
+const FIELD: f64 = 0.5;
 /// Description characters indexed, at most: its first sentence says what the operation is.
 const DESCRIPTION_INDEXED: usize = 240;
 
-/// `term:weight term:weight …`, sorted by term: what the runtime's index is built from.
+/// `term:weight …` (sorted by term) ` | ` the head's terms ` | ` the answer's fields'
+/// `term:weight …`: what the runtime's index is built from.
 pub fn search_terms(tool: &Tool) -> String {
     let mut weights: BTreeMap<String, u32> = BTreeMap::new();
     let mut add = |text: &str, weight: u32| {
@@ -75,11 +79,38 @@ pub fn search_terms(tool: &Tool) -> String {
     for term in terms::plain_terms(&first_sentence(&tool.description)) {
         *weights.entry(term).or_insert(0) += DESCRIPTION;
     }
+    let mut fields: BTreeMap<String, f64> = BTreeMap::new();
+    for field in &tool.semantics.fields {
+        for term in terms::plain_terms(field) {
+            fields.insert(term, FIELD);
+        }
+    }
+    format!(
+        "{} | {} | {}",
+        joined(&weights),
+        head(&tool.path).join(" "),
+        joined(&fields)
+    )
+}
+
+fn joined<W: std::fmt::Display>(weights: &BTreeMap<String, W>) -> String {
     weights
-        .into_iter()
+        .iter()
         .map(|(term, weight)| format!("{term}:{weight}"))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The terms of what the path ends in, its last segment that is not a parameter: the thing
+/// the operation is about (`/repos/{owner}/{repo}/releases` → `releas`), or its custom action
+/// (`/users/{id}/set_password/` → `set`, `password`).
+fn head(path: &str) -> Vec<String> {
+    let last = path
+        .split('/')
+        .rev()
+        .find(|s| !s.is_empty() && !s.starts_with('{'))
+        .unwrap_or_default();
+    terms::head_terms(last)
 }
 
 /// The description's first sentence (up to [`DESCRIPTION_INDEXED`] characters).
