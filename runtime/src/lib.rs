@@ -27,7 +27,6 @@ pub mod paging;
 pub mod recover;
 pub mod request;
 pub mod server;
-pub mod stderr_log;
 pub mod suggest;
 pub mod telemetry;
 pub mod terms;

@@ -7,14 +7,12 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::caller::Caller;
-use crate::stderr_log::StderrLog;
 
-/// Flushes exported spans and the queued log lines when dropped (at the end of `main`).
+/// Flushes exported spans when dropped (at the end of `main`).
 #[derive(Debug)]
 pub struct Telemetry {
     #[cfg(feature = "otlp")]
     provider: Option<opentelemetry_sdk::trace::SdkTracerProvider>,
-    log: StderrLog,
 }
 
 impl Drop for Telemetry {
@@ -23,15 +21,13 @@ impl Drop for Telemetry {
         if let Some(provider) = self.provider.take() {
             let _ = provider.shutdown();
         }
-        self.log.finish();
     }
 }
 
 /// The filter when `RUST_LOG` is unset or not understood.
 const DEFAULT_FILTER: &str = "info,rmcp=warn";
 
-/// Logs go to stderr only (from their own thread, [`StderrLog`]): in stdio mode stdout is the
-/// protocol. `RUST_LOG` sets the filter as
+/// Logs go to stderr only: in stdio mode stdout is the protocol. `RUST_LOG` sets the filter as
 /// `level` and `target=level` pairs (`info,rmcp=warn`). That is `Targets`, not `EnvFilter`: the
 /// span and field directives `EnvFilter` adds cost a regex engine in every generated crate's
 /// build, and a server's logs need only targets and levels.
@@ -45,9 +41,8 @@ pub fn init(service: &'static str) -> Telemetry {
         None => (DEFAULT_FILTER.parse().unwrap_or_default(), None),
     };
 
-    let log = StderrLog::start();
     let stderr = tracing_subscriber::fmt::layer()
-        .with_writer(log.clone())
+        .with_writer(std::io::stderr)
         .with_ansi(false);
     let registry = tracing_subscriber::registry().with(filter).with(stderr);
     #[cfg(feature = "otlp")]
@@ -71,16 +66,12 @@ pub fn init(service: &'static str) -> Telemetry {
                     .try_init();
                 Telemetry {
                     provider: Some(provider),
-                    log,
                 }
             }
             Err(err) => {
                 let _ = registry.try_init();
                 tracing::warn!(error = %err, "OTLP export is off: the exporter could not be built");
-                Telemetry {
-                    provider: None,
-                    log,
-                }
+                Telemetry { provider: None }
             }
         }
     };
@@ -88,7 +79,7 @@ pub fn init(service: &'static str) -> Telemetry {
     let telemetry = {
         let _ = service;
         let _ = registry.try_init();
-        Telemetry { log }
+        Telemetry {}
     };
     if let Some(err) = bad_env {
         tracing::warn!(error = %err, default = DEFAULT_FILTER, "RUST_LOG is not a list of `level` or `target=level`; using the default");

@@ -121,17 +121,6 @@ def resource_server(upstream_url: str, tmp: Path, *flags: str, env: dict[str, st
         log.close()
 
 
-def logged(path: Path, *lines: str, timeout: float = 10.0) -> str:
-    """The server's log once it holds every one of `lines` (the server writes its log from a
-    thread of its own, so a line can land just after the call's answer), or as it is then."""
-    deadline = time.monotonic() + timeout
-    while True:
-        text = path.read_text()
-        if all(line in text for line in lines) or time.monotonic() > deadline:
-            return text
-        time.sleep(0.05)
-
-
 def introspecting(upstream_url: str) -> tuple[list[str], dict[str, str]]:
     flags = [
         "--oauth-authorization-server", f"{upstream_url}/o/",
@@ -200,7 +189,7 @@ async def test_a_client_credentials_token_is_a_client_without_a_user(oauth_upstr
     with resource_server(oauth_upstream.base_url, tmp_path, *flags, "--forward-header", "Authorization", env=env) as mcp:
         async with mcp_client(mcp["url"], token) as client:
             orders = ok_body(await client.call_tool("me_orders_list", {}))
-        log = logged(mcp["log"], 'client_id="shop-agent"')
+        log = mcp["log"].read_text()
     # The API accepts it (the `read` scope), and a client without a user owns no orders.
     assert orders["count"] == 0, orders
     assert 'client_id="shop-agent"' in log, log[-2000:]
@@ -216,7 +205,7 @@ async def test_user_tokens_from_the_authorization_code_flow_see_their_users_data
             hers = ok_body(await client.call_tool("me_orders_list", {}))
         async with mcp_client(mcp["url"], bob["access_token"]) as client:
             his = ok_body(await client.call_tool("me_orders_list", {}))
-        log = logged(mcp["log"], 'subject="alice" client_id="mcp-client"', 'subject="bob" client_id="mcp-client"')
+        log = mcp["log"].read_text()
     assert hers["count"] == 2, hers
     assert his["count"] == 1 and his["results"][0]["note"] == "Leave at the door.", his
     # Who called is in each tool call's log line.
@@ -341,7 +330,7 @@ async def test_jwt_tokens_are_checked_against_the_issuers_rotating_keys(upstream
             good = keys.token("k1", mcp["url"])
             async with mcp_client(mcp["url"], good) as client:
                 ok_body(await client.call_tool("categories_list", {}))
-            log = logged(mcp["log"], 'subject="carol"', 'client_id="jwt-client"')
+            log = mcp["log"].read_text()
             assert 'subject="carol"' in log and 'client_id="jwt-client"' in log, log[-2000:]
             # An ES256 key of the same set works too.
             assert post_mcp(mcp["url"], keys.token("e1", mcp["url"])).status_code == 200

@@ -40,7 +40,6 @@ pub const RUNTIME_FILES: &[(&str, &str)] = runtime_files!(
     "request.rs",
     "server.rs",
     "suggest.rs",
-    "stderr_log.rs",
     "telemetry.rs",
     "terms.rs",
     "token.rs",
