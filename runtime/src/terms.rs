@@ -266,6 +266,7 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("turn", "on", "updat"),
     ("turn", "off", "updat"),
     ("log", "out", "delet"),
+    ("look", "up", "get"),
 ];
 
 /// Words after which a query names the context of what it asks for, not the thing itself:
@@ -457,6 +458,10 @@ fn suffixless(word: &str) -> String {
     };
     // A noun made from a verb meets the verb: `invitation` → `invit` as `invite` does,
     // `deployment` → `deploy`.
+    // The one a verb is done to meets the verb: `assignee` → `assign`.
+    if let Some(base) = w.strip_suffix("ee").filter(|b| b.len() >= 5) {
+        return base.to_owned();
+    }
     for suffix in ["ation", "ment"] {
         if let Some(base) = w.strip_suffix(suffix).filter(|b| b.len() >= 4) {
             return base.to_owned();
@@ -495,6 +500,7 @@ mod tests {
         assert_eq!(stem("echoes"), "echo");
         assert_eq!(stem("invitations"), stem("invite"));
         assert_eq!(stem("deployments"), "deploy");
+        assert_eq!(stem("assignees"), stem("assigned"));
         assert_eq!(stem("configuration"), stem("configure"));
         assert_eq!(terms("followers"), ["follow", "follower"]);
         assert_eq!(stem("repos"), stem("repositories"));

@@ -37,6 +37,12 @@ async def test_search_finds_operations_by_words(launcher):
         by_tag = ok_body(await client.call_tool("search_operations", {"query": "categories", "limit": 1}))
         assert [o["name"] for o in by_tag["operations"]] == ["categories_list"]
         assert by_tag["matches"] >= 2
+        # A field of the answer finds the tool that returns it: only a review has a rating.
+        rated = ok_body(await client.call_tool("search_operations", {"query": "ratings"}))
+        assert [o["name"] for o in rated["operations"]] == ["products_reviews_list"], rated
+        # What is asked for outranks its context: the reviews of a product, not the product.
+        reviews = ok_body(await client.call_tool("search_operations", {"query": "the reviews of a product"}))
+        assert reviews["operations"][0]["name"] == "products_reviews_list", reviews
         none = ok_body(await client.call_tool("search_operations", {"query": "zebra"}))
         assert none["operations"] == [] and none["matches"] == 0
 

@@ -29,8 +29,8 @@ const FIELD: f64 = 0.5;
 /// Description characters indexed, at most: its first sentence says what the operation is.
 const DESCRIPTION_INDEXED: usize = 240;
 
-/// `term:weight …` (sorted by term) ` | ` the head's terms ` | ` the answer's fields'
-/// `term:weight …`: what the runtime's index is built from.
+/// `term:weight …` (sorted by term) ` | ` the head's terms ` | ` the answer's fields' and the
+/// query filters' `term:weight …`: what the runtime's index is built from.
 pub fn search_terms(tool: &Tool) -> String {
     let mut weights: BTreeMap<String, u32> = BTreeMap::new();
     let mut add = |text: &str, weight: u32| {
@@ -85,12 +85,42 @@ pub fn search_terms(tool: &Tool) -> String {
             fields.insert(term, FIELD);
         }
     }
+    for text in query_filters(tool) {
+        for term in terms::plain_terms(&text) {
+            fields.insert(term, FIELD);
+        }
+    }
     format!(
         "{} | {} | {}",
         joined(&weights),
         head(&tool.path).join(" "),
         joined(&fields)
     )
+}
+
+/// What a tool's query parameters let an agent ask for: their names and the values of those
+/// that take one of a list (`state`: `open`, `closed`, `all`), so "open pull requests" meets the
+/// list that filters by `open`.
+fn query_filters(tool: &Tool) -> Vec<String> {
+    let mut out = Vec::new();
+    for arg in tool
+        .args
+        .iter()
+        .filter(|a| a.location == Location::Query && a.is_open())
+    {
+        out.push(arg.wire.clone());
+        let schema = &tool.input_schema["properties"][&arg.wire];
+        let listed = [&schema["enum"], &schema["items"]["enum"]];
+        let variants = schema["anyOf"].as_array().into_iter().flatten();
+        for values in listed
+            .into_iter()
+            .chain(variants.map(|v| &v["enum"]))
+            .filter_map(|v| v.as_array())
+        {
+            out.extend(values.iter().filter_map(|v| v.as_str()).map(str::to_owned));
+        }
+    }
+    out
 }
 
 fn joined<W: std::fmt::Display>(weights: &BTreeMap<String, W>) -> String {

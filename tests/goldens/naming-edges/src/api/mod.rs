@@ -84,7 +84,7 @@ pub static TOOLS: [ToolDef; 8] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "2fa:6 c:8 get:8 | c | ",
+        search_terms: "2fa:6 c:8 get:8 | c | 2fa:0.5 query:0.5 self:0.5 type:0.5",
         build: ops::get_c_2fa::build,
     },
     ToolDef {

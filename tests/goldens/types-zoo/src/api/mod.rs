@@ -52,7 +52,7 @@ pub static TOOLS: [ToolDef; 10] = [
             },
         ],
         derived: &[],
-        search_terms: "animal:12 get:10 identifi:1 identifier:1 look:1 one:3 up:1 | animal | born:0.5 extra:0.5 identifi:0.5 identifier:0.5 kind:0.5 location:0.5 metadata:0.5 name:0.5 owner:0.5 pric:0.5 scor:0.5 tag:0.5 type:0.5",
+        search_terms: "animal:12 get:10 identifi:1 identifier:1 look:1 one:3 up:1 | animal | born:0.5 creat:0.5 expand:0.5 extra:0.5 field:0.5 habitat:0.5 identifi:0.5 identifier:0.5 kind:0.5 location:0.5 metadata:0.5 name:0.5 own:0.5 owner:0.5 pric:0.5 scor:0.5 tag:0.5 type:0.5",
         build: ops::get_animal::build,
     },
     ToolDef {
@@ -98,7 +98,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "animal:8 get:1 list:7 | animal | ",
+        search_terms: "animal:8 get:1 list:7 | animal | after:0.5 born:0.5 filter:0.5 limit:0.5 min:0.5 weight:0.5",
         build: ops::list_animals::build,
     },
     ToolDef {
@@ -144,7 +144,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "accept:1 animal:8 count:7 filter:1 inlin:2 list:3 repeat:1 schema:1 titl:1 twic:1 union:1 use:1 valu:1 word:2 | count | ",
+        search_terms: "accept:1 animal:8 count:7 filter:1 inlin:2 list:3 repeat:1 schema:1 titl:1 twic:1 union:1 use:1 valu:1 word:2 | count | born:0.5 either:0.5 else:0.5 filter:0.5",
         build: ops::count_animals::build,
     },
     ToolDef {
@@ -213,7 +213,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "content:1 describ:1 instead:1 list:2 paramet:1 parameter:1 pet:7 schema:1 search:7 | search | ",
+        search_terms: "content:1 describ:1 instead:1 list:2 paramet:1 parameter:1 pet:7 schema:1 search:7 | search | wher:0.5",
         build: ops::search_pets::build,
     },
     ToolDef {
