@@ -54,8 +54,9 @@ pub fn meta_tools(api: &ApiDef) -> Vec<Tool> {
         SEARCH,
         "Search operations",
         format!(
-            "Find operations of the {} ({count} in all) by words in their name, path, summary and \
-             tags. Returns names to pass to `{DESCRIBE}` and `{CALL}`.",
+            "Find operations of the {} ({count} in all) by words in their name, path, summary, \
+             tags, filters and the fields they answer with. Returns names to pass to `{DESCRIBE}` \
+             and `{CALL}`.",
             api.title
         ),
         json!({
@@ -185,7 +186,8 @@ fn string_field(
 
 /// `search_operations`: operations ranked by BM25 over the terms the generator gave each tool
 /// (name, path, tags, texts, DRF action and resource, whether it is about the caller, the
-/// needs/yields index), the query read with the same rules; ties in table order.
+/// needs/yields index, the answer's fields and the query filters), the query read with the
+/// same rules ([`SearchIndex::rank`]); ties in table order.
 pub fn search(
     api: &ApiDef,
     index: &SearchIndex,
