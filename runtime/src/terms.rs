@@ -437,6 +437,32 @@ fn suffixless(word: &str) -> String {
     if w.len() <= 3 {
         return w.to_owned();
     }
+    // The plural first, then what the singular ends in: `ratings` → `rating` → `rat`, as
+    // `rating` does.
+    let w = singular(w);
+    if let Some(base) = w.strip_suffix("ing").filter(|b| b.len() >= 3) {
+        return undouble(base);
+    }
+    if let Some(base) = w.strip_suffix("ed").filter(|b| b.len() >= 3) {
+        return undouble(base);
+    }
+    // The one a verb is done to meets the verb: `assignee` → `assign`.
+    if let Some(base) = w.strip_suffix("ee").filter(|b| b.len() >= 5) {
+        return base.to_owned();
+    }
+    // A noun made from a verb meets the verb: `invitation` → `invit` as `invite` does,
+    // `deployment` → `deploy`.
+    for suffix in ["ation", "ment"] {
+        if let Some(base) = w.strip_suffix(suffix).filter(|b| b.len() >= 4) {
+            return base.to_owned();
+        }
+    }
+    w
+}
+
+/// A plural's singular (`repositories` → `repository`, `branches` → `branch`, `emojis` →
+/// `emoji`); other words as they are.
+fn singular(w: &str) -> String {
     if let Some(base) = w.strip_suffix("ies") {
         return format!("{base}y");
     }
@@ -445,27 +471,8 @@ fn suffixless(word: &str) -> String {
             return format!("{base}{}", &suffix[..suffix.len() - 2]);
         }
     }
-    if let Some(base) = w.strip_suffix("ing").filter(|b| b.len() >= 3) {
-        return undouble(base);
-    }
-    if let Some(base) = w.strip_suffix("ed").filter(|b| b.len() >= 3) {
-        return undouble(base);
-    }
-    let w = if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("sis") {
-        &w[..w.len() - 1]
-    } else {
-        w
-    };
-    // A noun made from a verb meets the verb: `invitation` → `invit` as `invite` does,
-    // `deployment` → `deploy`.
-    // The one a verb is done to meets the verb: `assignee` → `assign`.
-    if let Some(base) = w.strip_suffix("ee").filter(|b| b.len() >= 5) {
-        return base.to_owned();
-    }
-    for suffix in ["ation", "ment"] {
-        if let Some(base) = w.strip_suffix(suffix).filter(|b| b.len() >= 4) {
-            return base.to_owned();
-        }
+    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("sis") {
+        return w[..w.len() - 1].to_owned();
     }
     w.to_owned()
 }
@@ -501,6 +508,8 @@ mod tests {
         assert_eq!(stem("invitations"), stem("invite"));
         assert_eq!(stem("deployments"), "deploy");
         assert_eq!(stem("assignees"), stem("assigned"));
+        assert_eq!(stem("ratings"), stem("rating"));
+        assert_eq!(stem("mappings"), stem("mapping"));
         assert_eq!(stem("configuration"), stem("configure"));
         assert_eq!(terms("followers"), ["follow", "follower"]);
         assert_eq!(stem("repos"), stem("repositories"));
