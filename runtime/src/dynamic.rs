@@ -259,16 +259,14 @@ impl SearchIndex {
         SearchIndex::from_terms(api.tools.iter().map(|t| t.search_terms))
     }
 
-    /// The index of tools given by their search terms, in table order: `term:weight …`, then
-    /// ` | ` and the terms of the tool's head, then ` | ` and the terms of the fields of its
-    /// answer (`term:weight`, not counted in its length: a large answer does not make a tool
-    /// less relevant).
+    /// The index of tools given by their index entries (laid out as
+    /// [`crate::terms::SECTION`] says), in table order.
     pub fn from_terms<'t>(tools: impl IntoIterator<Item = &'t str>) -> Self {
         let mut postings: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
         let mut lengths = Vec::new();
         let mut heads = Vec::new();
         for (index, search_terms) in tools.into_iter().enumerate() {
-            let mut sections = search_terms.split(" | ");
+            let mut sections = search_terms.split(crate::terms::SECTION);
             let weighted = sections.next().unwrap_or_default();
             let head = sections.next().unwrap_or_default();
             let fields = sections.next().unwrap_or_default();
@@ -294,9 +292,6 @@ impl SearchIndex {
             }
             lengths.push(length);
             heads.push(head.split_whitespace().map(str::to_owned).collect());
-        }
-        for posting in postings.values_mut() {
-            posting.sort_by_key(|(index, _)| *index);
         }
         let average = lengths.iter().sum::<f64>() / lengths.len().max(1) as f64;
         SearchIndex {

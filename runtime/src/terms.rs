@@ -229,6 +229,12 @@ pub fn plain_terms(text: &str) -> Vec<String> {
     out
 }
 
+/// Between the sections of a tool's index entry, which the generator writes and the runtime's
+/// search reads: `term:weight …` (counted in the tool's length), the head's terms (see
+/// [`head_terms`]), then the `term:weight …` of the answer's fields and the query filters (not
+/// counted in its length: a large answer does not make a tool less relevant).
+pub const SECTION: &str = " | ";
+
 /// The terms a query must hold to name `text` whole, each once: a word's stem, or for a word
 /// that stands for a concept the concept, which any word for it names (`add_user` is named by
 /// "add a user" and by "create a user").

@@ -248,12 +248,18 @@ fn listing(tool: &spec2mcp::manifest::ToolEntry) -> Value {
     listed
 }
 
+/// The tools' index entries and the runtime's index built from them, as the server builds it.
+fn search_index(modeled: &spec2mcp::Modeled) -> (Vec<String>, SearchIndex) {
+    let terms: Vec<String> = modeled.api.tools.iter().map(search_terms).collect();
+    let index = SearchIndex::from_terms(terms.iter().map(String::as_str));
+    (terms, index)
+}
+
 /// `--explain=QUERY`: the first results of one query on each spec, with their scores and the
 /// terms each matched, for seeing why a tool ranks where it does.
 fn explain(spec: &Spec, query: &str) -> Result<(), String> {
     let modeled = modeled(spec, true)?;
-    let terms: Vec<String> = modeled.api.tools.iter().map(search_terms).collect();
-    let index = SearchIndex::from_terms(terms.iter().map(String::as_str));
+    let (terms, index) = search_index(&modeled);
     println!(
         "{}: {query:?} → terms {:?}, implied action {:?}",
         spec.id,
@@ -277,8 +283,7 @@ fn explain(spec: &Spec, query: &str) -> Result<(), String> {
 /// Recall@3 of the runtime's search over the generated terms, and the questions it missed.
 fn recall(spec: &Spec, queries: &[Query]) -> Result<(f64, Vec<String>), String> {
     let modeled = modeled(spec, true)?;
-    let terms: Vec<String> = modeled.api.tools.iter().map(search_terms).collect();
-    let index = SearchIndex::from_terms(terms.iter().map(String::as_str));
+    let (_, index) = search_index(&modeled);
     let names: Vec<&str> = modeled.api.tools.iter().map(|t| t.name.as_str()).collect();
     let mut hits = 0;
     let mut misses = Vec::new();

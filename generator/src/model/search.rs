@@ -23,14 +23,14 @@ const TITLE: u32 = 2;
 const ACTION: u32 = 2;
 const LINKED: u32 = 1;
 const DESCRIPTION: u32 = 1;
-/// A field of the answer (`price`, `default_branch`): what an agent may ask about, but less
-/// than anything that names the operation.
+/// A field of the answer (`price`, `default_branch`) or a query filter (`state`, `open`): what an
+/// agent may ask about, but less than anything that names the operation.
 const FIELD: f64 = 0.5;
 /// Description characters indexed, at most: its first sentence says what the operation is.
 const DESCRIPTION_INDEXED: usize = 240;
 
-/// `term:weight …` (sorted by term) ` | ` the head's terms ` | ` the answer's fields' and the
-/// query filters' `term:weight …`: what the runtime's index is built from.
+/// The tool's index entry, its sections as `terms::SECTION` lays them out: what the runtime's
+/// search index is built from.
 pub fn search_terms(tool: &Tool) -> String {
     let mut weights: BTreeMap<String, u32> = BTreeMap::new();
     let mut add = |text: &str, weight: u32| {
@@ -90,12 +90,12 @@ pub fn search_terms(tool: &Tool) -> String {
             fields.insert(term, FIELD);
         }
     }
-    format!(
-        "{} | {} | {}",
+    [
         joined(&weights),
         head(&tool.path).join(" "),
-        joined(&fields)
-    )
+        joined(&fields),
+    ]
+    .join(terms::SECTION)
 }
 
 /// What a tool's query parameters let an agent ask for: their names and the values of those
