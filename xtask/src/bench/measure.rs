@@ -30,6 +30,11 @@ impl Samples {
         self.0[rank - 1]
     }
 
+    /// All the samples of several runs as one set.
+    pub fn pooled(parts: Vec<Samples>) -> Samples {
+        Samples::new(parts.into_iter().flat_map(|p| p.0).collect())
+    }
+
     pub fn median(&self) -> Duration {
         self.quantile(0.5)
     }
@@ -137,8 +142,12 @@ pub fn stdio_latency(
     })
 }
 
+/// How long [`alternate`] waits before each call and each direct GET.
+const QUIET: Duration = Duration::from_millis(1);
+
 /// `warmup + calls` rounds of `call` (timed), each followed by the direct GET of `target` at
-/// `addr` on one keep-alive connection; the first `warmup` rounds are not recorded.
+/// `addr` on one keep-alive connection, each of the two after [`QUIET`]; the first `warmup`
+/// rounds are not recorded.
 fn alternate(
     (addr, target): (&str, &str),
     warmup: usize,
@@ -149,9 +158,13 @@ fn alternate(
     let mut mcp_times = Vec::with_capacity(calls);
     let mut direct_times = Vec::with_capacity(calls);
     for i in 0..warmup + calls {
+        // Both start from a quiet machine: what the server still does after answering must
+        // not land on the direct GET, nor what the upstream does after it on the next call.
+        std::thread::sleep(QUIET);
         let started = Instant::now();
         call()?;
         let elapsed = started.elapsed();
+        std::thread::sleep(QUIET);
         let direct = direct_call(&mut connection, target)?;
         if i >= warmup {
             mcp_times.push(elapsed);

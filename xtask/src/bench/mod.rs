@@ -263,31 +263,43 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
                 label: "direct HTTP call (no MCP)".to_owned(),
                 samples: direct,
                 alongside: None,
+                round_overheads: Vec::new(),
             }];
-            for contender in servers_for(example, "shop") {
-                let Some(stdio) = &contender.stdio else {
-                    continue;
-                };
-                eprintln!("latency: {} against the {upstream_label}", contender.label);
-                let n = if contender.slow {
-                    plan.slow_calls.min(calls)
-                } else {
-                    calls
-                };
-                let make = || stdio(&base_url);
-                let latency = measure::stdio_latency(
-                    &make,
-                    (tool, &args),
-                    (&addr, target),
-                    20,
-                    n,
-                    &logs.join("latency.log"),
-                )?;
-                rows.push(LatencyRow {
-                    label: contender.label.to_owned(),
-                    samples: latency.mcp,
-                    alongside: Some(latency.direct),
-                });
+            // The servers take turns, round after round, so a slow minute on this shared
+            // machine falls on each of them rather than on whichever ran then.
+            let contenders: Vec<_> = servers_for(example, "shop")
+                .into_iter()
+                .filter(|c| c.stdio.is_some())
+                .collect();
+            let mut rounds: Vec<Vec<measure::Latency>> =
+                contenders.iter().map(|_| Vec::new()).collect();
+            for round in 1..=LATENCY_ROUNDS {
+                for (contender, measured) in contenders.iter().zip(&mut rounds) {
+                    let Some(stdio) = &contender.stdio else {
+                        continue;
+                    };
+                    eprintln!(
+                        "latency: {} against the {upstream_label} (round {round} of {LATENCY_ROUNDS})",
+                        contender.label
+                    );
+                    let n = if contender.slow {
+                        plan.slow_calls.min(calls)
+                    } else {
+                        calls
+                    };
+                    let make = || stdio(&base_url);
+                    measured.push(measure::stdio_latency(
+                        &make,
+                        (tool, &args),
+                        (&addr, target),
+                        20,
+                        n.div_ceil(LATENCY_ROUNDS),
+                        &logs.join("latency.log"),
+                    )?);
+                }
+            }
+            for (contender, measured) in contenders.iter().zip(rounds) {
+                rows.push(LatencyRow::from_rounds(contender.label, measured));
             }
             latency_rows.push((upstream_label, rows));
         }
@@ -310,11 +322,7 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
                 calls,
                 &logs.join("latency-http.log"),
             )?;
-            http_rows.push(LatencyRow {
-                label: contender.label.to_owned(),
-                samples: latency.mcp,
-                alongside: Some(latency.direct),
-            });
+            http_rows.push(LatencyRow::from_rounds(contender.label, vec![latency]));
         }
         section_http_latency(&mut report, &http_rows, &latency_rows[0].1);
     }
@@ -728,14 +736,51 @@ struct LatencyRow {
     label: String,
     samples: Samples,
     alongside: Option<Samples>,
+    /// The overhead at p50 of each round on its own: how far apart they lie says how much of
+    /// a difference between servers is noise.
+    round_overheads: Vec<Duration>,
 }
 
+impl LatencyRow {
+    /// A server's row from its rounds: the samples pooled, and each round's overhead kept.
+    fn from_rounds(label: &str, rounds: Vec<measure::Latency>) -> LatencyRow {
+        let round_overheads = rounds
+            .iter()
+            .map(|r| r.mcp.median().saturating_sub(r.direct.median()))
+            .collect();
+        let (mcp, direct): (Vec<Samples>, Vec<Samples>) =
+            rounds.into_iter().map(|r| (r.mcp, r.direct)).unzip();
+        LatencyRow {
+            label: label.to_owned(),
+            samples: Samples::pooled(mcp),
+            alongside: Some(Samples::pooled(direct)),
+            round_overheads,
+        }
+    }
+
+    /// The lowest and highest overhead of its rounds, when there were several.
+    fn round_range(&self) -> String {
+        match (
+            self.round_overheads.iter().min(),
+            self.round_overheads.iter().max(),
+        ) {
+            (Some(low), Some(high)) if self.round_overheads.len() > 1 => {
+                format!("{}–{}", ms(*low), ms(*high))
+            }
+            _ => "—".to_owned(),
+        }
+    }
+}
+
+/// How many turns each server takes in the stdio latency runs.
+const LATENCY_ROUNDS: usize = 3;
+
 fn section_latency(out: &mut String, groups: &[(&str, Vec<LatencyRow>)]) {
-    out.push_str("## Per-call latency over stdio\n\n`tools/call products_list {\"page_size\": 2}` round trips, one after another, after 20 unrecorded calls. Each call is followed by the same GET sent straight to the upstream on one keep-alive connection (\"direct alongside\"), and the overhead is the p50 over that p50: both sides share the same minutes, so drift in the upstream falls on both alike. The first row is the direct GET measured alone.\n\n");
+    let _ = write!(out, "## Per-call latency over stdio\n\n`tools/call products_list {{\"page_size\": 2}}` round trips, one after another, after 20 unrecorded calls. Each call is followed, after a quiet millisecond, by the same GET sent straight to the upstream on one keep-alive connection (\"direct alongside\"), and the overhead is the p50 over that p50: both sides share the same minutes, so drift in the upstream falls on both alike. The quiet millisecond keeps what a server does after answering (logging, freeing, waiting for the next line) off the direct GET, which would otherwise count it as the upstream's time. The servers take turns in {LATENCY_ROUNDS} rounds of a third of the calls each; \"overhead per round\" gives the lowest and highest round, so a gap between two servers wider than those ranges is not noise. The first row is the direct GET measured alone.\n\n");
     for (upstream, rows) in groups {
         let _ = writeln!(
             out,
-            "Against the {upstream}:\n\n| client | calls | p50 | p99 | direct alongside p50 | overhead at p50 | p50 vs spec2mcp |\n|---|---|---|---|---|---|---|"
+            "Against the {upstream}:\n\n| client | calls | p50 | p99 | direct alongside p50 | overhead at p50 | overhead per round | p50 vs spec2mcp |\n|---|---|---|---|---|---|---|---|"
         );
         let base = rows
             .iter()
@@ -752,11 +797,12 @@ fn section_latency(out: &mut String, groups: &[(&str, Vec<LatencyRow>)]) {
             };
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} | {alongside} | {overhead} | {vs} |",
+                "| {} | {} | {} | {} | {alongside} | {overhead} | {} | {vs} |",
                 row.label,
                 row.samples.len(),
                 ms(row.samples.median()),
                 ms(row.samples.quantile(0.99)),
+                row.round_range(),
             );
         }
         out.push('\n');
@@ -770,7 +816,7 @@ fn overhead(row: &LatencyRow) -> Option<Duration> {
 }
 
 fn section_http_latency(out: &mut String, rows: &[LatencyRow], stdio: &[LatencyRow]) {
-    out.push_str("## Per-call latency over Streamable HTTP (keep-alive)\n\nThe same calls against the fast upstream, from one client session on one keep-alive connection, each followed by the direct GET. The last columns set the HTTP overhead beside the same server's stdio overhead above.\n\n| server | calls | p50 | p99 | direct alongside p50 | overhead at p50 | stdio overhead at p50 | HTTP / stdio |\n|---|---|---|---|---|---|---|---|\n");
+    out.push_str("## Per-call latency over Streamable HTTP (keep-alive)\n\nThe same calls against the fast upstream, from one client session on one keep-alive connection, each followed, after the same quiet millisecond, by the direct GET. The last columns set the HTTP overhead beside the same server's stdio overhead above.\n\n| server | calls | p50 | p99 | direct alongside p50 | overhead at p50 | stdio overhead at p50 | HTTP / stdio |\n|---|---|---|---|---|---|---|---|\n");
     for row in rows {
         let http = overhead(row).unwrap_or_default();
         let stdio = stdio
