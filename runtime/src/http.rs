@@ -19,8 +19,6 @@ pub async fn serve(
     options: &Options,
     resource: Option<Arc<ResourceServer>>,
 ) -> Result<(), RunError> {
-    use axum::serve::ListenerExt;
-
     let mut hosts = vec![
         "localhost".to_owned(),
         "127.0.0.1".to_owned(),
@@ -123,24 +121,90 @@ pub async fn serve(
             "the MCP endpoint is an OAuth resource server"
         );
     }
-    let listener = tokio::net::TcpListener::bind(options.listen)
-        .await
+    let listener = std::net::TcpListener::bind(options.listen)
+        .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
         .map_err(|err| RunError::Io(format!("cannot listen on {}: {err}", options.listen)))?;
     let local = listener
         .local_addr()
         .map_err(|err| RunError::Io(format!("cannot read the listening address: {err}")))?;
-    tracing::info!(address = %local, "serving Streamable HTTP at /mcp");
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router)
+    let threads = serving_threads();
+    tracing::info!(address = %local, threads, "serving Streamable HTTP at /mcp");
+    // Every thread accepts on the same socket and serves the connections it accepted.
+    let mut others = Vec::new();
+    for n in 1..threads {
+        let listener = listener
+            .try_clone()
+            .map_err(|err| RunError::Io(format!("cannot share the listening socket: {err}")))?;
+        let (router, shutdown) = (router.clone(), shutdown.clone());
+        let thread = std::thread::Builder::new()
+            .name(format!("mcp-http-{n}"))
+            .spawn(move || serve_on_thread(listener, router, shutdown))
+            .map_err(|err| RunError::Io(format!("cannot start a serving thread: {err}")))?;
+        others.push(thread);
+    }
+    let listener = tokio::net::TcpListener::from_std(listener)
+        .map_err(|err| RunError::Io(format!("cannot listen on {}: {err}", options.listen)))?;
+    let stop_others = shutdown.clone();
+    let served = axum::serve(with_nodelay(listener), router)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             tracing::info!("shutting down");
             shutdown.cancel();
         })
         .await
-        .map_err(|err| RunError::Io(format!("HTTP server failed: {err}")))
+        .map_err(|err| RunError::Io(format!("HTTP server failed: {err}")));
+    // Whether this thread stopped for the signal or a failure, the others stop too.
+    stop_others.cancel();
+    for thread in others {
+        match thread.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => return Err(err),
+            Err(_) => return Err(RunError::Io("a serving thread panicked".to_owned())),
+        }
+    }
+    served
+}
+
+/// How many threads serve HTTP: one per core, or `TOKIO_WORKER_THREADS` (the variable tokio's
+/// own scheduler reads for the same choice).
+fn serving_threads() -> usize {
+    std::env::var("TOKIO_WORKER_THREADS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// One more serving thread: its own single-threaded runtime, accepting on a copy of the
+/// listening socket until the shutdown is signalled.
+fn serve_on_thread(
+    listener: std::net::TcpListener,
+    router: axum::Router,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> Result<(), RunError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| RunError::Io(format!("cannot start a serving thread's runtime: {err}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|err| RunError::Io(format!("cannot share the listening socket: {err}")))?;
+        axum::serve(with_nodelay(listener), router)
+            .with_graceful_shutdown(shutdown.cancelled_owned())
+            .await
+            .map_err(|err| RunError::Io(format!("HTTP server failed: {err}")))
+    })
+}
+
+/// The listener with `TCP_NODELAY` set on every accepted connection: an answer leaves at once.
+fn with_nodelay(
+    listener: tokio::net::TcpListener,
+) -> impl axum::serve::Listener<Addr = std::net::SocketAddr> {
+    use axum::serve::ListenerExt;
+
+    listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    })
 }
 
 /// Where Protected Resource Metadata is looked for first (RFC 9728 §3).

@@ -17,8 +17,12 @@ from pathlib import Path
 
 import pytest
 
+import anyio
+from mcp import Client
+
 from e2e_support import (
     ALICE_TOKEN,
+    CLIENT_READ_TIMEOUT,
     BOB_TOKEN,
     REPO_ROOT,
     McpLauncher,
@@ -122,6 +126,30 @@ def test_sigterm_shuts_down_gracefully(http_server):
     server = http_server()
     server.proc.send_signal(signal.SIGTERM)
     assert server.proc.wait(timeout=5) == 0
+
+
+@pytest.mark.anyio
+async def test_several_serving_threads_answer_concurrent_sessions(http_server):
+    # Each serving thread accepts on the same socket; twelve sessions at once, each on its own
+    # connection, must all get the same answer, and SIGTERM must stop every thread.
+    server = http_server(env={"TOKIO_WORKER_THREADS": "4"})
+    threads = {(Path(f"/proc/{server.proc.pid}/task") / t / "comm").read_text().strip()
+               for t in os.listdir(f"/proc/{server.proc.pid}/task")}
+    assert {"mcp-http-1", "mcp-http-2", "mcp-http-3"} <= threads, threads
+    counts: dict[int, int] = {}
+
+    async def session(n: int) -> None:
+        url = f"http://127.0.0.1:{server.port}/mcp"
+        async with Client(url, mode="auto", read_timeout_seconds=CLIENT_READ_TIMEOUT) as client:
+            counts[n] = ok_body(await client.call_tool("products_list", {"page_size": 1}))["count"]
+
+    async with anyio.create_task_group() as group:
+        for n in range(12):
+            group.start_soon(session, n)
+    assert len(counts) == 12 and len(set(counts.values())) == 1, counts
+    server.proc.send_signal(signal.SIGTERM)
+    assert server.proc.wait(timeout=5) == 0
+    assert b"threads=4" in server.proc.stderr.read()
 
 
 @pytest.fixture(params=["auto", "legacy"])
