@@ -642,3 +642,40 @@ fn a_get_marked_destructive_is_neither_read_only_nor_retried() {
             .contains(&serde_json::json!("description"))));
     }
 }
+
+#[test]
+fn a_page_with_its_pagination_in_an_object_is_a_page_of_its_items() {
+    // authentik's paginator: `results` beside a `pagination` object, not DRF's `count`/`next`.
+    let spec = "openapi: 3.0.3\ninfo: {title: Brands, version: '1'}\npaths:\n  /brands/:\n    get:\n      operationId: brands_list\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/PaginatedBrandList'}\n  /brands/{brand_uuid}/:\n    get:\n      operationId: brands_retrieve\n      parameters:\n        - {name: brand_uuid, in: path, required: true, schema: {type: string, format: uuid}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Brand'}\ncomponents:\n  schemas:\n    Pagination:\n      type: object\n      properties: {next: {type: number}, count: {type: number}}\n    Brand:\n      type: object\n      properties: {brand_uuid: {type: string, format: uuid}, domain: {type: string}}\n    PaginatedBrandList:\n      type: object\n      properties:\n        pagination: {$ref: '#/components/schemas/Pagination'}\n        results: {type: array, items: {$ref: '#/components/schemas/Brand'}}\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let spec = write(dir.path(), "brands.yaml", spec);
+    let out = dir.path().join("brands-mcp");
+    let run = spec2mcp(&[
+        "generate",
+        "--spec",
+        &spec,
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let manifest = std::fs::read_to_string(out.join("tools.json")).expect("tools.json");
+    let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("json");
+    let tool = |name: &str| {
+        manifest["tools"]
+            .as_array()
+            .and_then(|tools| tools.iter().find(|t| t["name"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {manifest}"))
+    };
+    let list = tool("brands_list");
+    assert_eq!(list["title"], "List brands", "{list}");
+    assert!(
+        list["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("a page of Brand")),
+        "{list}"
+    );
+    // The page's items are where the retrieve tool's identifier comes from.
+    let retrieve = tool("brands_retrieve");
+    assert!(retrieve.to_string().contains("brands_list"), "{retrieve}");
+}

@@ -68,10 +68,12 @@ impl<'a> OutputSchemas<'a> {
             (Some(items), Answer::List)
         } else if let Some(envelope) = object(root) {
             let results = envelope.properties.iter().find(|p| p.name == "results");
+            // DRF's paginators put `count`/`next` beside `results`; a custom one may keep them
+            // in a `pagination` object (authentik's).
             let paged = envelope
                 .properties
                 .iter()
-                .any(|p| p.name == "next" || p.name == "count");
+                .any(|p| matches!(p.name.as_str(), "next" | "count" | "pagination"));
             match results.and_then(|r| item_of_array(r.node)) {
                 Some(items) if paged => (Some(items), Answer::Page),
                 _ => (Some(root), Answer::One),
