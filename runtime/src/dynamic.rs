@@ -248,10 +248,16 @@ pub struct SearchIndex {
     lengths: Vec<f64>,
     average: f64,
     heads: Vec<Vec<String>>,
+    kinds: Vec<String>,
 }
 
 /// How much more a tool scores when the query names its whole head (what its path ends in).
 const HEAD_BONUS: f64 = 0.3;
+/// How much more a tool scores, when the query asks for a kind of thing (its words at full
+/// weight name a resource's kind), unless its own resource is known to be of another kind:
+/// "delete a user" asks for a user, not for a stage that deletes users. A tool whose resource is
+/// unknown (an answer without a named schema) is not judged.
+const KIND_BONUS: f64 = 0.3;
 
 impl SearchIndex {
     /// The index of `api`'s tools.
@@ -265,11 +271,13 @@ impl SearchIndex {
         let mut postings: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
         let mut lengths = Vec::new();
         let mut heads = Vec::new();
+        let mut kinds = Vec::new();
         for (index, search_terms) in tools.into_iter().enumerate() {
             let mut sections = search_terms.split(crate::terms::SECTION);
             let weighted = sections.next().unwrap_or_default();
             let head = sections.next().unwrap_or_default();
             let fields = sections.next().unwrap_or_default();
+            let kind = sections.next().unwrap_or_default().trim();
             let mut length = 0.0;
             let mut entries: HashMap<&str, f64> = HashMap::new();
             for (section, counted) in [(weighted, true), (fields, false)] {
@@ -292,6 +300,7 @@ impl SearchIndex {
             }
             lengths.push(length);
             heads.push(head.split_whitespace().map(str::to_owned).collect());
+            kinds.push(kind.to_owned());
         }
         let average = lengths.iter().sum::<f64>() / lengths.len().max(1) as f64;
         SearchIndex {
@@ -299,13 +308,14 @@ impl SearchIndex {
             lengths,
             average: average.max(1.0),
             heads,
+            kinds,
         }
     }
 
     /// The tools matching `query`, best first, with their scores: BM25 (k1 = 1.2, b = 0.75)
     /// with each query term weighted as [`crate::terms::read_query`] reads it, the action the
-    /// query implies ranking what its terms found, and a tool whose head the query names whole
-    /// scoring [`HEAD_BONUS`] more.
+    /// query implies ranking what its terms found, a tool whose head the query names whole
+    /// scoring [`HEAD_BONUS`] more, and one whose kind the query asks for [`KIND_BONUS`] more.
     pub fn rank(&self, query: &str) -> Vec<(usize, f64)> {
         const K1: f64 = 1.2;
         const B: f64 = 0.75;
@@ -334,12 +344,25 @@ impl SearchIndex {
                 }
             }
         }
+        // The kinds of thing the query asks for that some tool is of. When it asks for none, no
+        // tool's kind is judged.
+        let asked_for: Vec<&str> = asked
+            .things
+            .iter()
+            .filter(|t| self.kinds.contains(t))
+            .map(String::as_str)
+            .collect();
         for (index, score) in scores.iter_mut() {
             let head = &self.heads[*index];
             let named =
                 !head.is_empty() && head.iter().all(|h| asked.terms.iter().any(|(t, _)| t == h));
             if named {
                 *score *= 1.0 + HEAD_BONUS;
+            }
+            let kind = &self.kinds[*index];
+            let other_kind = !kind.is_empty() && !asked_for.contains(&kind.as_str());
+            if !other_kind {
+                *score *= 1.0 + KIND_BONUS;
             }
         }
         let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
@@ -418,6 +441,26 @@ mod tests {
         let ranked = index.rank("details of a single issue");
         assert_eq!(ranked[0].0, 1, "{ranked:?}");
         assert_eq!(ranked.len(), 2);
+    }
+
+    #[test]
+    fn the_tool_of_the_kind_asked_for_ranks_first() {
+        let shared: Vec<String> = crate::terms::terms("user delete")
+            .iter()
+            .map(|t| format!("{t}:3"))
+            .collect();
+        let entry = |resource: &str| {
+            let kind = crate::terms::kind_term(resource).unwrap_or_default();
+            [shared.join(" "), String::new(), String::new(), kind].join(crate::terms::SECTION)
+        };
+        let entries = [entry("UserDeleteStage"), entry("User")];
+        let index = SearchIndex::from_terms(entries.iter().map(String::as_str));
+        let ranked = index.rank("delete a user");
+        assert_eq!(ranked[0].0, 1, "{ranked:?}");
+        assert!(ranked[0].1 > ranked[1].1);
+        // Named only as context ("of a user"), the kind earns nothing.
+        let context = index.rank("deletion stages of a user");
+        assert_eq!(context[0].0, 0, "{context:?}");
     }
 
     #[test]

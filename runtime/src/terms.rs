@@ -231,8 +231,9 @@ pub fn plain_terms(text: &str) -> Vec<String> {
 
 /// Between the sections of a tool's index entry, which the generator writes and the runtime's
 /// search reads: `term:weight …` (counted in the tool's length), the head's terms (see
-/// [`head_terms`]), then the `term:weight …` of the answer's fields and the query filters (not
-/// counted in its length: a large answer does not make a tool less relevant).
+/// [`head_terms`]), the `term:weight …` of the answer's fields and the query filters (not
+/// counted in its length: a large answer does not make a tool less relevant), then its kind
+/// (see [`kind_term`]).
 pub const SECTION: &str = " | ";
 
 /// The terms a query must hold to name `text` whole, each once: a word's stem, or for a word
@@ -253,6 +254,37 @@ pub fn head_terms(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// The kind of thing a resource is: the term of its last word, the noun English puts last in a
+/// compound (`UserDeleteStage` is a stage, `ServiceConnection` a connection, `full-repository`
+/// a repository). A query that asks for that noun asks for this resource rather than for one
+/// that merely mentions it.
+pub fn kind_term(resource: &str) -> Option<String> {
+    let last = words(resource)
+        .into_iter()
+        .rev()
+        .find(|w| !STOP.contains(&w.as_str()) && !QUALIFIERS.contains(&w.as_str()))?;
+    Some(stem(&last))
+}
+
+/// Words schema names put after the noun to say which variant of it they are (GitHub's
+/// `team-full`, `nullable-simple-user`; DRF's `PatchedUserRequest`, `PaginatedUserList`).
+const QUALIFIERS: &[&str] = &[
+    "basic",
+    "detail",
+    "details",
+    "full",
+    "item",
+    "list",
+    "minimal",
+    "nullable",
+    "paginated",
+    "patched",
+    "request",
+    "response",
+    "simple",
+    "summary",
+];
 
 /// The verb of a long agent noun: `follower` → `follow`, `contributor` → `contribut`.
 fn verb_of(stemmed: &str) -> Option<String> {
@@ -301,6 +333,9 @@ pub struct Asked {
     /// question about one thing); none when it names an action. It ranks what the query's own
     /// terms found; on its own it finds nothing.
     pub implied: Option<&'static str>,
+    /// The kinds of thing it asks for: the nouns it names at full weight (not the context
+    /// after a preposition), and people when it asks "who".
+    pub things: Vec<String>,
 }
 
 /// The terms of a query (see [`read_query`]), without their weights.
@@ -377,6 +412,17 @@ pub fn read_query(text: &str) -> Asked {
             }
         }
     }
+    let who = found
+        .iter()
+        .any(|(t, w, named)| t == "user" && *w == WHO && !named);
+    let mut things: Vec<String> = found
+        .iter()
+        .filter(|(_, w, named)| *named && *w >= 1.0)
+        .map(|(t, _, _)| t.clone())
+        .collect();
+    if who {
+        things.push("user".to_owned());
+    }
     let mut terms: Vec<(String, f64)> = Vec::new();
     for (term, weight, _) in found {
         match terms.iter_mut().find(|(t, _)| *t == term) {
@@ -385,7 +431,11 @@ pub fn read_query(text: &str) -> Asked {
         }
     }
     let implied = (!acts).then_some(if plural { "list" } else { "get" });
-    Asked { terms, implied }
+    Asked {
+        terms,
+        implied,
+        things,
+    }
 }
 
 /// The concept terms of actions that change something.
@@ -403,15 +453,27 @@ fn words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut previous_lower = false;
-    for c in text.chars() {
+    // Capitals in a row at the end of `current`.
+    let mut capitals = 0;
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
         if c.is_alphanumeric() {
-            if c.is_uppercase() && previous_lower && !current.is_empty() {
+            // `fooBar` splits before `B`; so does `TOTPDevice` before `D`, the capital that
+            // starts a word after an acronym of two letters or more (`OAuth` stays whole).
+            let after_acronym = c.is_uppercase()
+                && capitals >= 2
+                && capitals == current.chars().count()
+                && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if (c.is_uppercase() && previous_lower || after_acronym) && !current.is_empty() {
                 out.push(std::mem::take(&mut current));
+                capitals = 0;
             }
+            capitals = if c.is_uppercase() { capitals + 1 } else { 0 };
             previous_lower = c.is_lowercase() || c.is_ascii_digit();
             current.extend(c.to_lowercase());
         } else {
             previous_lower = false;
+            capitals = 0;
             if !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }
@@ -499,6 +561,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_resource_is_the_kind_its_last_word_names() {
+        assert_eq!(kind_term("UserDeleteStage"), Some(stem("stage")));
+        assert_eq!(kind_term("User"), Some(stem("user")));
+        assert_eq!(kind_term("full-repository"), Some(stem("repository")));
+        assert_eq!(kind_term("AuthenticatedSession"), Some(stem("sessions")));
+        assert_eq!(kind_term("TOTPDevice"), Some(stem("device")));
+        assert_eq!(kind_term("team-full"), Some(stem("team")));
+        assert_eq!(kind_term("PatchedUserRequest"), Some(stem("user")));
+        // A noun, not the concept a word may stand for in a query ("info" for get).
+        assert_eq!(kind_term("SystemInfo"), Some(stem("info")));
+        assert_eq!(words("SAMLProvider"), ["saml", "provider"]);
+        assert_eq!(words("OAuth2Provider"), ["oauth2", "provider"]);
+        assert_eq!(words("UserSAMLSource"), ["user", "saml", "source"]);
+        assert_eq!(kind_term(""), None);
+    }
+
+    #[test]
     fn words_meet_on_stems_and_concepts() {
         assert_eq!(stem("repositories"), "repository");
         assert_eq!(stem("branches"), "branch");
@@ -569,6 +648,13 @@ mod tests {
         assert_eq!(found, expected);
         assert_eq!(implied_action("who am i"), Some("get"));
         assert_eq!(implied_action("who starred this repo"), Some("list"));
+        let things = |q: &str| read_query(q).things;
+        assert_eq!(
+            things("who starred this repo"),
+            [stem("starred"), stem("repo"), "user".into()]
+        );
+        assert_eq!(things("the releases of a project"), [stem("releases")]);
+        assert!(things("details of a single issue").contains(&stem("issue")));
         let (found, expected) = weights(
             "invite someone",
             &[

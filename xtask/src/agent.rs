@@ -33,8 +33,8 @@ struct Query {
     expected: Vec<String>,
 }
 
-/// The query sets: the one the ranking was tuned on, and the one written before a ranking
-/// change and not looked at while making it.
+/// The query sets: the one the ranking was tuned on, and the one written before the last
+/// ranking change.
 const QUERY_SETS: &[(&str, &str)] = &[
     ("tuned", "bench/search/queries"),
     ("held out", "bench/search/queries/held-out"),
@@ -125,8 +125,8 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     out.push_str(&recall_rows);
     out.push_str(
         "\nThe `tuned` questions are the ones the ranking was worked out on; the `held out` ones \
-         were written before the last change to the ranking and not looked at while making it, so \
-         they show what a new question can expect.\n\n\
+         were written before the last change to the ranking, so they show better what a new \
+         question can expect (`bench/search/README.md` says how each round was run).\n\n\
          ## Questions spec2mcp's search missed\n\nMost share no word with the operation they ask for \
          (\"what do you sell\"), or a more literal match wins; the search finds nothing rather than \
          guess from the action alone.\n\n",

@@ -94,6 +94,11 @@ pub fn search_terms(tool: &Tool) -> String {
         joined(&weights),
         head(&tool.path).join(" "),
         joined(&fields),
+        tool.semantics
+            .resource
+            .as_deref()
+            .and_then(terms::kind_term)
+            .unwrap_or_default(),
     ]
     .join(terms::SECTION)
 }
