@@ -382,6 +382,19 @@ pub fn read_query(text: &str) -> Asked {
             in_context |= found.iter().any(|(_, _, named)| *named);
             continue;
         }
+        // "runners registered for a repository": a participle between a noun and a preposition
+        // describes the noun; it is context, not the action asked for.
+        let after_noun = found.last().is_some_and(|(_, _, named)| *named);
+        let object_follows = words.len() > at + 2;
+        if after_noun
+            && participle(word)
+            && next.is_some_and(|n| PREPOSITIONS.contains(&n))
+            && object_follows
+        {
+            in_context = true;
+            found.push((stem(word), CONTEXT, false));
+            continue;
+        }
         if STOP.contains(&word.as_str()) {
             continue;
         }
@@ -436,6 +449,15 @@ pub fn read_query(text: &str) -> Asked {
         implied,
         things,
     }
+}
+
+/// Whether `word` can be a past participle: a regular `-ed` form, or a common irregular one.
+fn participle(word: &str) -> bool {
+    const IRREGULAR: &[&str] = &[
+        "found", "made", "done", "given", "taken", "seen", "shown", "written", "sent", "built",
+        "kept", "held",
+    ];
+    (word.len() > 4 && word.ends_with("ed")) || IRREGULAR.contains(&word)
 }
 
 /// The concept terms of actions that change something.
@@ -648,6 +670,23 @@ mod tests {
         assert_eq!(found, expected);
         assert_eq!(implied_action("who am i"), Some("get"));
         assert_eq!(implied_action("who starred this repo"), Some("list"));
+        // A participle that describes the noun before it is not the action asked for.
+        let runners = read_query("runners registered for a repository");
+        assert_eq!(runners.implied, Some("list"));
+        assert!(
+            runners.terms.contains(&(stem("registered"), CONTEXT)),
+            "{runners:?}"
+        );
+        assert_eq!(
+            read_query("was this pull request merged").implied,
+            Some("get")
+        );
+        // Ending the question, it is what the question is about ("what the user consented to").
+        let consented = read_query("what the user consented to");
+        assert!(
+            consented.terms.contains(&(stem("consented"), 1.0)),
+            "{consented:?}"
+        );
         let things = |q: &str| read_query(q).things;
         assert_eq!(
             things("who starred this repo"),
