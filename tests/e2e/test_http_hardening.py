@@ -133,9 +133,16 @@ async def test_several_serving_threads_answer_concurrent_sessions(http_server):
     # Each serving thread accepts on the same socket; twelve sessions at once, each on its own
     # connection, must all get the same answer, and SIGTERM must stop every thread.
     server = http_server(env={"TOKIO_WORKER_THREADS": "4"})
-    threads = {(Path(f"/proc/{server.proc.pid}/task") / t / "comm").read_text().strip()
-               for t in os.listdir(f"/proc/{server.proc.pid}/task")}
-    assert {"mcp-http-1", "mcp-http-2", "mcp-http-3"} <= threads, threads
+
+    def thread_names() -> set[str]:
+        tasks = Path(f"/proc/{server.proc.pid}/task")
+        return {(tasks / t / "comm").read_text().strip() for t in os.listdir(tasks)}
+
+    # The port opens before the threads start: wait for them rather than race.
+    deadline = time.monotonic() + 10
+    while not {"mcp-http-1", "mcp-http-2", "mcp-http-3"} <= thread_names():
+        assert time.monotonic() < deadline, thread_names()
+        time.sleep(0.05)
     counts: dict[int, int] = {}
 
     async def session(n: int) -> None:
