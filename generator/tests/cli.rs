@@ -11,6 +11,17 @@ fn spec2mcp(args: &[&str]) -> Output {
         .expect("the spec2mcp binary runs")
 }
 
+/// `spec2mcp generate --spec SPEC --out OUT`.
+fn generate(spec: &str, out: &Path) -> Output {
+    spec2mcp(&[
+        "generate",
+        "--spec",
+        spec,
+        "--out",
+        &out.display().to_string(),
+    ])
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -77,13 +88,7 @@ fn invalid_yaml_is_one_error_with_a_line_and_no_output() {
         "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n",
     );
     let out = dir.path().join("out");
-    let run = spec2mcp(&[
-        "generate",
-        "--spec",
-        &spec,
-        "--out",
-        &out.display().to_string(),
-    ]);
+    let run = generate(&spec, &out);
     assert_eq!(run.status.code(), Some(2));
     let text = stderr(&run);
     assert!(text.contains("not valid YAML"), "{text}");
@@ -102,13 +107,7 @@ fn swagger_2_gets_a_conversion_hint() {
         "old.json",
         r#"{"swagger": "2.0", "info": {"title": "t", "version": "1"}, "paths": {}}"#,
     );
-    let run = spec2mcp(&[
-        "generate",
-        "--spec",
-        &spec,
-        "--out",
-        &dir.path().join("o").display().to_string(),
-    ]);
+    let run = generate(&spec, &dir.path().join("o"));
     assert_eq!(run.status.code(), Some(2));
     let text = stderr(&run);
     assert!(text.contains("Swagger 2.0"), "{text}");
@@ -213,13 +212,7 @@ fn dangling_refs_are_errors_with_pointer_and_line_all_collected() {
     let text = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/Nope'\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      parameters:\n        - $ref: '#/components/parameters/AlsoNope'\n      responses: {'200': {description: ok}}\n";
     let spec = write(dir.path(), "dangling.yaml", text);
     let out = dir.path().join("out");
-    let run = spec2mcp(&[
-        "generate",
-        "--spec",
-        &spec,
-        "--out",
-        &out.display().to_string(),
-    ]);
+    let run = generate(&spec, &out);
     assert_eq!(run.status.code(), Some(2));
     let text = stderr(&run);
     assert!(
@@ -276,13 +269,7 @@ fn a_relative_server_url_is_kept_as_the_path_a_host_gets() {
         &MINIMAL.replace("paths:\n", "servers: [{url: /api/v3}]\npaths:\n"),
     );
     let out = dir.path().join("rel-mcp");
-    let run = spec2mcp(&[
-        "generate",
-        "--spec",
-        &spec,
-        "--out",
-        &out.display().to_string(),
-    ]);
+    let run = generate(&spec, &out);
     assert!(run.status.success(), "{}", stderr(&run));
     let text = stderr(&run);
     assert!(
@@ -308,13 +295,7 @@ fn refuses_to_overwrite_a_crate_it_did_not_generate() {
     let out = dir.path().join("mine");
     std::fs::create_dir_all(&out).expect("dir");
     std::fs::write(out.join("Cargo.toml"), "[package]\nname = \"mine\"\n").expect("manifest");
-    let run = spec2mcp(&[
-        "generate",
-        "--spec",
-        &spec,
-        "--out",
-        &out.display().to_string(),
-    ]);
+    let run = generate(&spec, &out);
     assert_eq!(run.status.code(), Some(2));
     assert!(
         stderr(&run).contains("did not generate"),
@@ -448,13 +429,7 @@ fn a_webhooks_only_document_says_why_it_has_no_tools() {
         "openapi: 3.1.0\ninfo: {title: Hooks, version: '1'}\nwebhooks:\n  newPet:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object}\n      responses: {'200': {description: ok}}\n",
     );
     let out = dir.path().join("out");
-    let run = spec2mcp(&[
-        "generate",
-        "--spec",
-        &spec,
-        "--out",
-        &out.display().to_string(),
-    ]);
+    let run = generate(&spec, &out);
     assert!(run.status.success(), "{}", stderr(&run));
     let text = stderr(&run);
     assert!(
@@ -650,13 +625,7 @@ fn a_page_with_its_pagination_in_an_object_is_a_page_of_its_items() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = write(dir.path(), "brands.yaml", spec);
     let out = dir.path().join("brands-mcp");
-    let run = spec2mcp(&[
-        "generate",
-        "--spec",
-        &spec,
-        "--out",
-        &out.display().to_string(),
-    ]);
+    let run = generate(&spec, &out);
     assert!(run.status.success(), "{}", stderr(&run));
     let manifest = std::fs::read_to_string(out.join("tools.json")).expect("tools.json");
     let manifest: serde_json::Value = serde_json::from_str(&manifest).expect("json");
