@@ -1,6 +1,7 @@
 //! Serving over Streamable HTTP at `/mcp`: both protocol eras statelessly, Host and Origin
 //! checks, a body size limit, malformed bodies answered with their JSON-RPC error, the optional
-//! bearer demand, `TCP_NODELAY`, and a graceful shutdown on SIGTERM.
+//! bearer demand, `TCP_NODELAY`, a single-threaded runtime per core, and a graceful shutdown
+//! on SIGTERM.
 
 use std::sync::Arc;
 
