@@ -315,7 +315,8 @@ impl SearchIndex {
     /// The tools matching `query`, best first, with their scores: BM25 (k1 = 1.2, b = 0.75)
     /// with each query term weighted as [`crate::terms::read_query`] reads it, the action the
     /// query implies ranking what its terms found, a tool whose head the query names whole
-    /// scoring [`HEAD_BONUS`] more, and one whose kind the query asks for [`KIND_BONUS`] more.
+    /// scoring [`HEAD_BONUS`] more, and, when the query asks for kinds of thing, every tool not
+    /// known to be of another kind [`KIND_BONUS`] more.
     pub fn rank(&self, query: &str) -> Vec<(usize, f64)> {
         const K1: f64 = 1.2;
         const B: f64 = 0.75;
@@ -359,9 +360,9 @@ impl SearchIndex {
             if named {
                 *score *= 1.0 + HEAD_BONUS;
             }
-            let kind = &self.kinds[*index];
-            let other_kind = !kind.is_empty() && !asked_for.contains(&kind.as_str());
-            if !other_kind {
+            let kind = self.kinds[*index].as_str();
+            let of_another_kind = !kind.is_empty() && !asked_for.contains(&kind);
+            if !asked_for.is_empty() && !of_another_kind {
                 *score *= 1.0 + KIND_BONUS;
             }
         }
@@ -453,14 +454,27 @@ mod tests {
             let kind = crate::terms::kind_term(resource).unwrap_or_default();
             [shared.join(" "), String::new(), String::new(), kind].join(crate::terms::SECTION)
         };
-        let entries = [entry("UserDeleteStage"), entry("User")];
+        let entries = [entry("UserDeleteStage"), entry("User"), entry("")];
         let index = SearchIndex::from_terms(entries.iter().map(String::as_str));
+        let score = |ranked: &[(usize, f64)], tool: usize| {
+            ranked
+                .iter()
+                .find(|(i, _)| *i == tool)
+                .map_or(0.0, |(_, s)| *s)
+        };
         let ranked = index.rank("delete a user");
-        assert_eq!(ranked[0].0, 1, "{ranked:?}");
-        assert!(ranked[0].1 > ranked[1].1);
+        assert!(score(&ranked, 1) > score(&ranked, 0), "{ranked:?}");
+        // A tool of unknown kind is not judged: it keeps up with the one asked for.
+        assert_eq!(score(&ranked, 2), score(&ranked, 1), "{ranked:?}");
         // Named only as context ("of a user"), the kind earns nothing.
         let context = index.rank("deletion stages of a user");
-        assert_eq!(context[0].0, 0, "{context:?}");
+        assert!(score(&context, 0) > score(&context, 1), "{context:?}");
+        // A query that asks for no kind of thing judges no tool by its kind, known or not.
+        let none = index.rank("delete");
+        assert!(
+            none.iter().all(|(_, score)| *score == none[0].1),
+            "{none:?}"
+        );
     }
 
     #[test]
