@@ -358,6 +358,7 @@ pub fn read_query(text: &str) -> Asked {
     let mut plural = false;
     let mut in_context = false;
     let mut skip = false;
+    let mut who = false;
     for (at, word) in words.iter().enumerate() {
         if std::mem::take(&mut skip) {
             continue;
@@ -375,6 +376,7 @@ pub fn read_query(text: &str) -> Asked {
         if word == "who" {
             // "who am I", "who is …" ask about one person; "who starred …" about several.
             plural |= !matches!(next, Some("am" | "is"));
+            who = true;
             found.push(("user".to_owned(), WHO, false));
             continue;
         }
@@ -425,9 +427,6 @@ pub fn read_query(text: &str) -> Asked {
             }
         }
     }
-    let who = found
-        .iter()
-        .any(|(t, w, named)| t == "user" && *w == WHO && !named);
     let mut things: Vec<String> = found
         .iter()
         .filter(|(_, w, named)| *named && *w >= 1.0)
