@@ -118,6 +118,18 @@ pub struct Latency {
     pub direct: Samples,
 }
 
+impl Latency {
+    /// What the MCP call adds at p50 over the direct call made alongside it.
+    pub fn overhead(&self) -> Duration {
+        overhead_at_p50(&self.mcp, &self.direct)
+    }
+}
+
+/// The p50 of `calls` over the p50 of `direct`.
+pub fn overhead_at_p50(calls: &Samples, direct: &Samples) -> Duration {
+    calls.median().saturating_sub(direct.median())
+}
+
 /// `tools/call` round trips over stdio, one after another, each followed by the same request
 /// sent straight to the upstream at `addr` on one keep-alive connection.
 pub fn stdio_latency(

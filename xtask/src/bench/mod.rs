@@ -269,20 +269,16 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
             // machine falls on each of them rather than on whichever ran then.
             let contenders: Vec<_> = servers_for(example, "shop")
                 .into_iter()
-                .filter(|c| c.stdio.is_some())
+                .filter_map(|c| Some((c.stdio?, c.label, c.slow)))
                 .collect();
             let mut rounds: Vec<Vec<measure::Latency>> =
                 contenders.iter().map(|_| Vec::new()).collect();
             for round in 1..=LATENCY_ROUNDS {
-                for (contender, measured) in contenders.iter().zip(&mut rounds) {
-                    let Some(stdio) = &contender.stdio else {
-                        continue;
-                    };
+                for ((stdio, label, slow), measured) in contenders.iter().zip(&mut rounds) {
                     eprintln!(
-                        "latency: {} against the {upstream_label} (round {round} of {LATENCY_ROUNDS})",
-                        contender.label
+                        "latency: {label} against the {upstream_label} (round {round} of {LATENCY_ROUNDS})"
                     );
-                    let n = if contender.slow {
+                    let n = if *slow {
                         plan.slow_calls.min(calls)
                     } else {
                         calls
@@ -298,8 +294,8 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
                     )?);
                 }
             }
-            for (contender, measured) in contenders.iter().zip(rounds) {
-                rows.push(LatencyRow::from_rounds(contender.label, measured));
+            for ((_, label, _), measured) in contenders.iter().zip(rounds) {
+                rows.push(LatencyRow::from_rounds(label, measured));
             }
             latency_rows.push((upstream_label, rows));
         }
@@ -744,10 +740,7 @@ struct LatencyRow {
 impl LatencyRow {
     /// A server's row from its rounds: the samples pooled, and each round's overhead kept.
     fn from_rounds(label: &str, rounds: Vec<measure::Latency>) -> LatencyRow {
-        let round_overheads = rounds
-            .iter()
-            .map(|r| r.mcp.median().saturating_sub(r.direct.median()))
-            .collect();
+        let round_overheads = rounds.iter().map(measure::Latency::overhead).collect();
         let (mcp, direct): (Vec<Samples>, Vec<Samples>) =
             rounds.into_iter().map(|r| (r.mcp, r.direct)).unzip();
         LatencyRow {
@@ -790,7 +783,7 @@ fn section_latency(out: &mut String, groups: &[(&str, Vec<LatencyRow>)]) {
             let (alongside, overhead, vs) = match &row.alongside {
                 Some(direct) => (
                     ms(direct.median()),
-                    ms(row.samples.median().saturating_sub(direct.median())),
+                    ms(measure::overhead_at_p50(&row.samples, direct)),
                     ratio(row.samples.median().as_secs_f64(), base),
                 ),
                 None => ("—".to_owned(), "—".to_owned(), "—".to_owned()),
@@ -812,7 +805,7 @@ fn section_latency(out: &mut String, groups: &[(&str, Vec<LatencyRow>)]) {
 /// The overhead at p50 of a row measured with direct calls alongside.
 fn overhead(row: &LatencyRow) -> Option<Duration> {
     let direct = row.alongside.as_ref()?;
-    Some(row.samples.median().saturating_sub(direct.median()))
+    Some(measure::overhead_at_p50(&row.samples, direct))
 }
 
 fn section_http_latency(out: &mut String, rows: &[LatencyRow], stdio: &[LatencyRow]) {
