@@ -57,6 +57,7 @@ const STOP: &[&str] = &[
     "some",
     "any",
     "into",
+    "as",
     "about",
     "via",
     "you",
@@ -192,6 +193,10 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("id", "identifier"),
 ];
 
+/// Words English uses for the same thing, and the one both stand for, so "the newest release"
+/// meets `get-latest-release`.
+const SAME_WORDS: &[(&str, &str)] = &[("newest", "latest")];
+
 /// The terms of `text` for indexing: words split on anything but letters and digits and at
 /// camelCase humps, lower-cased, stop words dropped, stemmed; the concept terms of a word that
 /// stands for one are added; a long `-er`/`-or` noun also gives its verb (`followers` →
@@ -305,6 +310,9 @@ const PHRASES: &[(&str, &str, &str)] = &[
     ("turn", "off", "updat"),
     ("log", "out", "delet"),
     ("look", "up", "get"),
+    // The state, not the act: "who am I logged in as" asks about the authenticated caller.
+    ("logged", "in", "my"),
+    ("signed", "in", "my"),
 ];
 
 /// Words after which a query names the context of what it asks for, not the thing itself:
@@ -368,7 +376,7 @@ pub fn read_query(text: &str) -> Asked {
             .iter()
             .find(|(first, second, _)| first == word && Some(*second) == next)
         {
-            acts = true;
+            acts |= ACTIONS.contains(concept);
             skip = true;
             found.push(((*concept).to_owned(), 1.0, false));
             continue;
@@ -511,7 +519,11 @@ fn words(text: &str) -> Vec<String> {
 /// `list`, `arrived` and `arrive` → `arriv`). Short words are kept.
 pub fn stem(word: &str) -> String {
     let stemmed = suffixless(word);
-    let stemmed = match ABBREVIATIONS.iter().find(|(short, _)| *short == stemmed) {
+    let stemmed = match ABBREVIATIONS
+        .iter()
+        .chain(SAME_WORDS)
+        .find(|(short, _)| *short == stemmed)
+    {
         Some((_, long)) => suffixless(long),
         None => stemmed,
     };
@@ -619,6 +631,7 @@ mod tests {
         assert_eq!(stem("configuration"), stem("configure"));
         assert_eq!(terms("followers"), ["follow", "follower"]);
         assert_eq!(stem("repos"), stem("repositories"));
+        assert_eq!(stem("newest"), stem("latest"));
         assert_eq!(terms("getUserRepos"), ["get", "user", "repository"]);
         assert_eq!(terms("view_key"), ["show", "view", "key"]);
         assert_eq!(
@@ -708,6 +721,10 @@ mod tests {
             ["creat", "provid", "provider"]
         );
         assert_eq!(implied_action("set up a provider"), None);
+        // Being logged in is the caller's state, not an action: the question is still "get".
+        let (found, expected) = weights("who am i logged in as", &[("user", WHO), ("my", 1.0)]);
+        assert_eq!(found, expected);
+        assert_eq!(implied_action("who am i logged in as"), Some("get"));
     }
 
     #[test]

@@ -201,7 +201,7 @@ pub static TOOLS: [ToolDef; 11] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "as:1 decod:1 echo:14 encod:1 get:4 one:3 path:10 receiv:1 segment:4 test:1 | echo | raw:0.5 uri:0.5 valu:0.5 | path",
+        search_terms: "decod:1 echo:14 encod:1 get:4 one:3 path:10 receiv:1 segment:4 test:1 | echo | raw:0.5 uri:0.5 valu:0.5 | path",
         build: ops::echo_path::build,
     },
     ToolDef {

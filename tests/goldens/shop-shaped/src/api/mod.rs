@@ -201,7 +201,7 @@ pub static TOOLS: [ToolDef; 12] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "as:1 decod:1 echo:14 encod:1 get:10 one:3 path:7 receiv:1 retriev:3 segment:4 shop:3 test:1 | echo | raw:0.5 uri:0.5 valu:0.5 | path",
+        search_terms: "decod:1 echo:14 encod:1 get:10 one:3 path:7 receiv:1 retriev:3 segment:4 shop:3 test:1 | echo | raw:0.5 uri:0.5 valu:0.5 | path",
         build: ops::echo_path::build,
     },
     ToolDef {
