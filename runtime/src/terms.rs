@@ -195,7 +195,15 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 
 /// Words English uses for the same thing, and the one both stand for, so "the newest release"
 /// meets `get-latest-release`.
-const SAME_WORDS: &[(&str, &str)] = &[("newest", "latest")];
+const SAME_WORDS: &[(&str, &str)] = &[
+    ("newest", "latest"),
+    ("folder", "directory"),
+    ("cost", "price"),
+    ("cheap", "price"),
+    ("cheaper", "price"),
+    ("cheapest", "price"),
+    ("expensive", "price"),
+];
 
 /// The terms of `text` for indexing: words split on anything but letters and digits and at
 /// camelCase humps, lower-cased, stop words dropped, stemmed; the concept terms of a word that
@@ -382,8 +390,12 @@ pub fn read_query(text: &str) -> Asked {
             continue;
         }
         if word == "who" {
-            // "who am I", "who is …" ask about one person; "who starred …" about several.
-            plural |= !matches!(next, Some("am" | "is"));
+            // "who am I", "who is …" ask about one person; "who starred …" and "who is
+            // following …" about several.
+            let doing = words
+                .get(at + 2)
+                .is_some_and(|w| w.len() > 5 && w.ends_with("ing"));
+            plural |= !matches!(next, Some("am" | "is")) || doing;
             who = true;
             found.push(("user".to_owned(), WHO, false));
             continue;
@@ -393,7 +405,9 @@ pub fn read_query(text: &str) -> Asked {
             continue;
         }
         // "runners registered for a repository": a participle between a noun and a preposition
-        // describes the noun; it is context, not the action asked for.
+        // describes the noun; it is not the action asked for, nor a thing to match (it would
+        // meet the noun made from it: `configured` a webhook's `config`). What follows is
+        // context.
         let after_noun = found.last().is_some_and(|(_, _, named)| *named);
         let object_follows = words.len() > at + 2;
         if after_noun
@@ -402,7 +416,6 @@ pub fn read_query(text: &str) -> Asked {
             && object_follows
         {
             in_context = true;
-            found.push((stem(word), CONTEXT, false));
             continue;
         }
         if STOP.contains(&word.as_str()) {
@@ -632,6 +645,8 @@ mod tests {
         assert_eq!(terms("followers"), ["follow", "follower"]);
         assert_eq!(stem("repos"), stem("repositories"));
         assert_eq!(stem("newest"), stem("latest"));
+        assert_eq!(stem("cheaper"), stem("price"));
+        assert_eq!(stem("folder"), stem("directory"));
         assert_eq!(terms("getUserRepos"), ["get", "user", "repository"]);
         assert_eq!(terms("view_key"), ["show", "view", "key"]);
         assert_eq!(
@@ -682,13 +697,20 @@ mod tests {
         assert_eq!(found, expected);
         assert_eq!(implied_action("who am i"), Some("get"));
         assert_eq!(implied_action("who starred this repo"), Some("list"));
-        // A participle that describes the noun before it is not the action asked for.
-        let runners = read_query("runners registered for a repository");
-        assert_eq!(runners.implied, Some("list"));
-        assert!(
-            runners.terms.contains(&(stem("registered"), CONTEXT)),
-            "{runners:?}"
+        // A participle that describes the noun before it is neither the action asked for nor
+        // a term: "webhooks configured on a repo" asks for webhooks, not their configuration.
+        let (found, expected) = weights(
+            "runners registered for a repository",
+            &[("runner", 1.0), ("repository", CONTEXT)],
         );
+        assert_eq!(found, expected);
+        assert_eq!(
+            implied_action("runners registered for a repository"),
+            Some("list")
+        );
+        // "who is <doing>" asks for several people.
+        assert_eq!(implied_action("who is following me"), Some("list"));
+        assert_eq!(implied_action("who is the owner"), Some("get"));
         assert_eq!(
             read_query("was this pull request merged").implied,
             Some("get")

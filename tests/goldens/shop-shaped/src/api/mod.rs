@@ -422,7 +422,7 @@ pub static TOOLS: [ToolDef; 12] = [
             },
         ],
         derived: &[],
-        search_terms: "cheapest:1 contain:1 creat:3 description:1 first:1 name:1 post:3 product:14 publish:1 search:10 shop:3 text:1 whos:1 | search | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
+        search_terms: "contain:1 creat:3 description:1 first:1 name:1 post:3 pric:1 product:14 publish:1 search:10 shop:3 text:1 whos:1 | search | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
         build: ops::products_search_create::build,
     },
     ToolDef {
