@@ -103,11 +103,11 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
                 "—".to_owned()
             } else {
                 fastmcp_recall(root, spec, &queries_file)
-                    .map(|r| format!("{:.0}%", 100.0 * r))
+                    .map(|r| format!("{:.1}%", 100.0 * r))
                     .unwrap_or_else(|why| format!("— ({why})"))
             };
             recall_rows.push_str(&format!(
-                "| {} | {set} | {} | {:.0}% | {:.0}% | {fastmcp} |\n",
+                "| {} | {set} | {} | {:.1}% | {:.1}% | {fastmcp} |\n",
                 spec.id,
                 queries.len(),
                 100.0 * ours,
