@@ -249,6 +249,7 @@ pub struct SearchIndex {
     average: f64,
     heads: Vec<Vec<String>>,
     kinds: Vec<String>,
+    needs: Vec<Vec<String>>,
 }
 
 /// How much more a tool scores when the query names its whole head (what its path ends in).
@@ -258,6 +259,9 @@ const HEAD_BONUS: f64 = 0.3;
 /// "delete a user" asks for a user, not for a stage that deletes users. A tool whose resource is
 /// unknown (an answer without a named schema) is not judged.
 const KIND_BONUS: f64 = 0.3;
+/// How much less a tool scores for each thing its path identifies that the query does not
+/// name: "members of an organization" asks for the organization's members, not a team's.
+const UNNAMED_NEED: f64 = 0.15;
 
 impl SearchIndex {
     /// The index of `api`'s tools.
@@ -272,12 +276,14 @@ impl SearchIndex {
         let mut lengths = Vec::new();
         let mut heads = Vec::new();
         let mut kinds = Vec::new();
+        let mut needs = Vec::new();
         for (index, search_terms) in tools.into_iter().enumerate() {
             let mut sections = search_terms.split(crate::terms::SECTION);
             let weighted = sections.next().unwrap_or_default();
             let head = sections.next().unwrap_or_default();
             let fields = sections.next().unwrap_or_default();
             let kind = sections.next().unwrap_or_default().trim();
+            let identified = sections.next().unwrap_or_default();
             let mut length = 0.0;
             let mut entries: HashMap<&str, f64> = HashMap::new();
             for (section, counted) in [(weighted, true), (fields, false)] {
@@ -301,6 +307,7 @@ impl SearchIndex {
             lengths.push(length);
             heads.push(head.split_whitespace().map(str::to_owned).collect());
             kinds.push(kind.to_owned());
+            needs.push(identified.split_whitespace().map(str::to_owned).collect());
         }
         let average = lengths.iter().sum::<f64>() / lengths.len().max(1) as f64;
         SearchIndex {
@@ -309,6 +316,7 @@ impl SearchIndex {
             average: average.max(1.0),
             heads,
             kinds,
+            needs,
         }
     }
 
@@ -365,6 +373,11 @@ impl SearchIndex {
             if !asked_for.is_empty() && !of_another_kind {
                 *score *= 1.0 + KIND_BONUS;
             }
+            let unnamed = self.needs[*index]
+                .iter()
+                .filter(|n| !asked.terms.iter().any(|(t, _)| t == *n))
+                .count();
+            *score *= (1.0 - UNNAMED_NEED).powi(unnamed as i32);
         }
         let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -475,6 +488,21 @@ mod tests {
             none.iter().all(|(_, score)| *score == none[0].1),
             "{none:?}"
         );
+    }
+
+    #[test]
+    fn a_tool_that_needs_a_thing_the_query_does_not_name_ranks_lower() {
+        // Same terms; the first identifies a team besides the organization.
+        let index = SearchIndex::from_terms([
+            "member:3 list:2 organiz:2 | member |  | user | organiz team",
+            "member:3 list:2 organiz:2 | member |  | user | organiz",
+        ]);
+        let ranked = index.rank("members of an organization");
+        assert_eq!(ranked[0].0, 1, "{ranked:?}");
+        // Named, the team costs nothing: table order decides.
+        let ranked = index.rank("members of a team in an organization");
+        assert_eq!(ranked[0].0, 0, "{ranked:?}");
+        assert_eq!(ranked[0].1, ranked[1].1, "{ranked:?}");
     }
 
     #[test]

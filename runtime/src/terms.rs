@@ -245,8 +245,8 @@ pub fn plain_terms(text: &str) -> Vec<String> {
 /// Between the sections of a tool's index entry, which the generator writes and the runtime's
 /// search reads: `term:weight …` (counted in the tool's length), the head's terms (see
 /// [`head_terms`]), the `term:weight …` of the answer's fields and the query filters (not
-/// counted in its length: a large answer does not make a tool less relevant), then its kind
-/// (see [`kind_term`]).
+/// counted in its length: a large answer does not make a tool less relevant), its kind (see
+/// [`kind_term`]), then the kinds of the things its path identifies (`organiz team`).
 pub const SECTION: &str = " | ";
 
 /// The terms a query must hold to name `text` whole, each once: a word's stem, or for a word

@@ -99,8 +99,27 @@ pub fn search_terms(tool: &Tool) -> String {
             .as_deref()
             .and_then(terms::kind_term)
             .unwrap_or_default(),
+        identified(&tool.path).join(" "),
     ]
     .join(terms::SECTION)
+}
+
+/// The things the path identifies, each the kind of the collection a parameter follows
+/// (`/orgs/{org}/teams/{team_slug}/members` → `organiz`, `team`): what a caller must already
+/// know to use the tool.
+fn identified(path: &str) -> Vec<String> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut out: Vec<String> = Vec::new();
+    for pair in segments.windows(2) {
+        if pair[1].starts_with('{') && !pair[0].starts_with('{') {
+            if let Some(kind) = terms::kind_term(pair[0]) {
+                if !out.contains(&kind) {
+                    out.push(kind);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// What a tool's query parameters let an agent ask for: their names and the values of those
@@ -177,4 +196,28 @@ fn about_the_caller(tool: &Tool) -> bool {
         || text.contains("the authenticated user")
         || text.contains("the current user")
         || text.contains("the authenticated caller")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{identified, terms};
+
+    #[test]
+    fn a_path_identifies_the_collections_its_parameters_follow() {
+        let stems = |words: &[&str]| words.iter().map(|w| terms::stem(w)).collect::<Vec<_>>();
+        assert_eq!(
+            identified("/orgs/{org}/teams/{team_slug}/members"),
+            stems(&["organization", "team"])
+        );
+        // `{repo}` follows a parameter, not a collection: the repository is named once.
+        assert_eq!(
+            identified("/repos/{owner}/{repo}/releases/{release_id}"),
+            stems(&["repository", "release"])
+        );
+        assert_eq!(
+            identified("/api/v1/core/users/{id}/set_password/"),
+            stems(&["user"])
+        );
+        assert!(identified("/user").is_empty());
+    }
 }

@@ -86,7 +86,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &["title", "description"],
-        search_terms: "category:13 list:8 | category | identifi:0.5 identifier:0.5 name:0.5 page:0.5 size:0.5 slug:0.5 | category",
+        search_terms: "category:13 list:8 | category | identifi:0.5 identifier:0.5 name:0.5 page:0.5 size:0.5 slug:0.5 | category | ",
         build: ops::categories_list::build,
     },
     ToolDef {
@@ -128,7 +128,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &["title", "description"],
-        search_terms: "category:14 get:10 one:3 retriev:3 slug:1 | category | identifi:0.5 identifier:0.5 name:0.5 slug:0.5 | category",
+        search_terms: "category:14 get:10 one:3 retriev:3 slug:1 | category | identifi:0.5 identifier:0.5 name:0.5 slug:0.5 | category | category",
         build: ops::categories_retrieve::build,
     },
     ToolDef {
@@ -151,7 +151,7 @@ pub static TOOLS: [ToolDef; 19] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "arriv:1 echo:14 encod:1 header:4 list:2 paramet:4 parameter:4 query:10 request:3 search:9 tag:3 test:1 x:3 | echo | code:0.5 kind:0.5 n:0.5 q:0.5 query:0.5 raw:0.5 request:0.5 tag:0.5 | query",
+        search_terms: "arriv:1 echo:14 encod:1 header:4 list:2 paramet:4 parameter:4 query:10 request:3 search:9 tag:3 test:1 x:3 | echo | code:0.5 kind:0.5 n:0.5 q:0.5 query:0.5 raw:0.5 request:0.5 tag:0.5 | query | ",
         build: ops::echo_query::build,
     },
     ToolDef {
@@ -178,7 +178,7 @@ pub static TOOLS: [ToolDef; 19] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "cannot:1 client:1 csrf:1 echo:14 header:14 idempotency:1 key:1 know:1 languag:1 list:2 request:3 token:1 transport:4 | echo header | accept:0.5 csrf:0.5 idempotency:0.5 key:0.5 languag:0.5 token:0.5 | header",
+        search_terms: "cannot:1 client:1 csrf:1 echo:14 header:14 idempotency:1 key:1 know:1 languag:1 list:2 request:3 token:1 transport:4 | echo header | accept:0.5 csrf:0.5 idempotency:0.5 key:0.5 languag:0.5 token:0.5 | header | ",
         build: ops::echo_headers::build,
     },
     ToolDef {
@@ -201,7 +201,7 @@ pub static TOOLS: [ToolDef; 19] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "decod:1 echo:14 encod:1 get:4 one:3 path:10 receiv:1 segment:4 test:1 | echo | raw:0.5 uri:0.5 valu:0.5 | path",
+        search_terms: "decod:1 echo:14 encod:1 get:4 one:3 path:10 receiv:1 segment:4 test:1 | echo | raw:0.5 uri:0.5 valu:0.5 | path | echo",
         build: ops::echo_path::build,
     },
     ToolDef {
@@ -230,7 +230,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &["title", "description"],
-        search_terms: "found:1 list:8 me:7 my:10 order:11 search:2 word:1 | order | creat:0.5 identifi:0.5 identifier:0.5 line:0.5 note:0.5 page:0.5 search:0.5 size:0.5 status:0.5 total:0.5 | order",
+        search_terms: "found:1 list:8 me:7 my:10 order:11 search:2 word:1 | order | creat:0.5 identifi:0.5 identifier:0.5 line:0.5 note:0.5 page:0.5 search:0.5 size:0.5 status:0.5 total:0.5 | order | ",
         build: ops::me_orders_list::build,
     },
     ToolDef {
@@ -267,7 +267,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &["title", "description"],
-        search_terms: "get:10 identifi:1 identifier:1 me:7 my:10 one:3 order:12 retriev:3 | order | creat:0.5 identifi:0.5 identifier:0.5 line:0.5 note:0.5 status:0.5 total:0.5 | order",
+        search_terms: "get:10 identifi:1 identifier:1 me:7 my:10 one:3 order:12 retriev:3 | order | creat:0.5 identifi:0.5 identifier:0.5 line:0.5 note:0.5 status:0.5 total:0.5 | order | order",
         build: ops::me_orders_retrieve::build,
     },
     ToolDef {
@@ -309,7 +309,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &[],
-        search_terms: "also:1 category:3 draft:1 list:9 product:14 publish:1 search:1 see:1 staff:1 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 max:0.5 min:0.5 name:0.5 order:0.5 page:0.5 pric:0.5 publish:0.5 search:0.5 size:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
+        search_terms: "also:1 category:3 draft:1 list:9 product:14 publish:1 search:1 see:1 staff:1 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 max:0.5 min:0.5 name:0.5 order:0.5 page:0.5 pric:0.5 publish:0.5 search:0.5 size:0.5 slug:0.5 stock:0.5 tag:0.5 | product | ",
         build: ops::products_list::build,
     },
     ToolDef {
@@ -351,7 +351,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &["title", "description"],
-        search_terms: "category:1 creat:8 product:13 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
+        search_terms: "category:1 creat:8 product:13 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product | ",
         build: ops::products_create::build,
     },
     ToolDef {
@@ -393,7 +393,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &[],
-        search_terms: "get:10 one:3 product:15 retriev:3 slug:3 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
+        search_terms: "get:10 one:3 product:15 retriev:3 slug:3 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product | product",
         build: ops::products_retrieve::build,
     },
     ToolDef {
@@ -442,7 +442,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &["title", "description"],
-        search_terms: "all:1 category:1 field:1 product:14 replac:1 slug:1 updat:8 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
+        search_terms: "all:1 category:1 field:1 product:14 replac:1 slug:1 updat:8 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product | product",
         build: ops::products_update::build,
     },
     ToolDef {
@@ -473,7 +473,7 @@ pub static TOOLS: [ToolDef; 19] = [
         ],
         yields: &[],
         derived: &["title", "description"],
-        search_terms: "delet:8 destroy:3 product:14 slug:1 | product |  | product",
+        search_terms: "delet:8 destroy:3 product:14 slug:1 | product |  | product | product",
         build: ops::products_destroy::build,
     },
     ToolDef {
@@ -522,7 +522,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &["title", "description"],
-        search_terms: "category:1 chang:1 field:1 given:1 only:1 partial:3 partially:3 product:14 slug:1 updat:8 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
+        search_terms: "category:1 chang:1 field:1 given:1 only:1 partial:3 partially:3 product:14 slug:1 updat:8 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product | product",
         build: ops::products_partial_update::build,
     },
     ToolDef {
@@ -564,7 +564,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &[],
-        search_terms: "creat:3 draft:3 product:15 publish:10 | publish | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
+        search_terms: "creat:3 draft:3 product:15 publish:10 | publish | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product | product",
         build: ops::products_publish_create::build,
     },
     ToolDef {
@@ -601,7 +601,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &[],
-        search_terms: "all:1 array:1 creat:2 first:1 json:1 list:6 not:1 oldest:1 one:1 paginat:1 plain:1 product:15 publish:1 review:12 search:1 slug:1 | review | author:0.5 body:0.5 creat:0.5 identifi:0.5 identifier:0.5 rat:0.5 | review",
+        search_terms: "all:1 array:1 creat:2 first:1 json:1 list:6 not:1 oldest:1 one:1 paginat:1 plain:1 product:15 publish:1 review:12 search:1 slug:1 | review | author:0.5 body:0.5 creat:0.5 identifi:0.5 identifier:0.5 rat:0.5 | review | product",
         build: ops::products_reviews_list::build,
     },
     ToolDef {
@@ -638,7 +638,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &[],
-        search_terms: "creat:5 product:12 review:11 | review | author:0.5 body:0.5 creat:0.5 identifi:0.5 identifier:0.5 rat:0.5 | review",
+        search_terms: "creat:5 product:12 review:11 | review | author:0.5 body:0.5 creat:0.5 identifi:0.5 identifier:0.5 rat:0.5 | review | product",
         build: ops::products_reviews_create::build,
     },
     ToolDef {
@@ -672,7 +672,7 @@ pub static TOOLS: [ToolDef; 19] = [
             },
         ],
         derived: &[],
-        search_terms: "contain:1 creat:3 description:1 first:1 name:1 pric:1 product:14 publish:1 search:10 text:1 whos:1 | search | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
+        search_terms: "contain:1 creat:3 description:1 first:1 name:1 pric:1 product:14 publish:1 search:10 text:1 whos:1 | search | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product | ",
         build: ops::products_search_create::build,
     },
     ToolDef {
@@ -695,7 +695,7 @@ pub static TOOLS: [ToolDef; 19] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "answer:3 few:3 list:2 second:3 sleep:4 slow:10 test:1 then:3 timeout:1 | slow | second:0.5 slept:0.5 | slow",
+        search_terms: "answer:3 few:3 list:2 second:3 sleep:4 slow:10 test:1 then:3 timeout:1 | slow | second:0.5 slept:0.5 | slow | ",
         build: ops::slow::build,
     },
     ToolDef {
@@ -718,7 +718,7 @@ pub static TOOLS: [ToolDef; 19] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "arriv:1 creat:7 data:1 file:4 form:1 keep:1 multipart:1 noth:1 only:1 say:1 take:1 upload:14 | upload | content:0.5 name:0.5 note:0.5 sha256:0.5 size:0.5 type:0.5 | upload",
+        search_terms: "arriv:1 creat:7 data:1 file:4 form:1 keep:1 multipart:1 noth:1 only:1 say:1 take:1 upload:14 | upload | content:0.5 name:0.5 note:0.5 sha256:0.5 size:0.5 type:0.5 | upload | ",
         build: ops::uploads_create::build,
     },
 ];
