@@ -249,7 +249,8 @@ pub struct SearchIndex {
     average: f64,
     heads: Vec<Vec<String>>,
     kinds: Vec<String>,
-    needs: Vec<Vec<String>>,
+    /// The kinds of the things each tool's path identifies.
+    identifies: Vec<Vec<String>>,
 }
 
 /// How much more a tool scores when the query names its whole head (what its path ends in).
@@ -261,7 +262,7 @@ const HEAD_BONUS: f64 = 0.3;
 const KIND_BONUS: f64 = 0.3;
 /// How much less a tool scores for each thing its path identifies that the query does not
 /// name: "members of an organization" asks for the organization's members, not a team's.
-const UNNAMED_NEED: f64 = 0.15;
+const UNNAMED_IDENTIFIED: f64 = 0.15;
 
 impl SearchIndex {
     /// The index of `api`'s tools.
@@ -276,7 +277,7 @@ impl SearchIndex {
         let mut lengths = Vec::new();
         let mut heads = Vec::new();
         let mut kinds = Vec::new();
-        let mut needs = Vec::new();
+        let mut identifies = Vec::new();
         for (index, search_terms) in tools.into_iter().enumerate() {
             let mut sections = search_terms.split(crate::terms::SECTION);
             let weighted = sections.next().unwrap_or_default();
@@ -307,7 +308,7 @@ impl SearchIndex {
             lengths.push(length);
             heads.push(head.split_whitespace().map(str::to_owned).collect());
             kinds.push(kind.to_owned());
-            needs.push(identified.split_whitespace().map(str::to_owned).collect());
+            identifies.push(identified.split_whitespace().map(str::to_owned).collect());
         }
         let average = lengths.iter().sum::<f64>() / lengths.len().max(1) as f64;
         SearchIndex {
@@ -316,7 +317,7 @@ impl SearchIndex {
             average: average.max(1.0),
             heads,
             kinds,
-            needs,
+            identifies,
         }
     }
 
@@ -373,11 +374,11 @@ impl SearchIndex {
             if !asked_for.is_empty() && !of_another_kind {
                 *score *= 1.0 + KIND_BONUS;
             }
-            let unnamed = self.needs[*index]
+            let unnamed = self.identifies[*index]
                 .iter()
                 .filter(|n| !asked.terms.iter().any(|(t, _)| t == *n))
                 .count();
-            *score *= (1.0 - UNNAMED_NEED).powi(unnamed as i32);
+            *score *= (1.0 - UNNAMED_IDENTIFIED).powi(unnamed as i32);
         }
         let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
