@@ -248,9 +248,12 @@ pub struct SearchIndex {
     lengths: Vec<f64>,
     average: f64,
     heads: Vec<Vec<String>>,
-    kinds: Vec<String>,
+    /// The kinds of thing each tool is about (its resource's, its collection's).
+    kinds: Vec<Vec<String>>,
     /// The kinds of the things each tool's path identifies.
     identifies: Vec<Vec<String>>,
+    /// Whether the spec marks each tool's operation deprecated.
+    deprecated: Vec<bool>,
 }
 
 /// How much more a tool scores when the query names its whole head (what its path ends in).
@@ -263,6 +266,9 @@ const KIND_BONUS: f64 = 0.3;
 /// How much less a tool scores for each thing its path identifies that the query does not
 /// name: "members of an organization" asks for the organization's members, not a team's.
 const UNNAMED_IDENTIFIED: f64 = 0.15;
+/// How much less a deprecated operation scores: the spec says to use another, which a search
+/// should offer first, while still finding this one when asked for by its own words.
+const DEPRECATED: f64 = 0.5;
 
 impl SearchIndex {
     /// The index of `api`'s tools.
@@ -278,13 +284,15 @@ impl SearchIndex {
         let mut heads = Vec::new();
         let mut kinds = Vec::new();
         let mut identifies = Vec::new();
+        let mut deprecated = Vec::new();
         for (index, search_terms) in tools.into_iter().enumerate() {
             let mut sections = search_terms.split(crate::terms::SECTION);
             let weighted = sections.next().unwrap_or_default();
             let head = sections.next().unwrap_or_default();
             let fields = sections.next().unwrap_or_default();
-            let kind = sections.next().unwrap_or_default().trim();
+            let kind = sections.next().unwrap_or_default();
             let identified = sections.next().unwrap_or_default();
+            let flags = sections.next().unwrap_or_default();
             let mut length = 0.0;
             let mut entries: HashMap<&str, f64> = HashMap::new();
             for (section, counted) in [(weighted, true), (fields, false)] {
@@ -307,8 +315,9 @@ impl SearchIndex {
             }
             lengths.push(length);
             heads.push(head.split_whitespace().map(str::to_owned).collect());
-            kinds.push(kind.to_owned());
+            kinds.push(kind.split_whitespace().map(str::to_owned).collect());
             identifies.push(identified.split_whitespace().map(str::to_owned).collect());
+            deprecated.push(flags.split_whitespace().any(|f| f == "deprecated"));
         }
         let average = lengths.iter().sum::<f64>() / lengths.len().max(1) as f64;
         SearchIndex {
@@ -318,6 +327,7 @@ impl SearchIndex {
             heads,
             kinds,
             identifies,
+            deprecated,
         }
     }
 
@@ -359,7 +369,7 @@ impl SearchIndex {
         let asked_for: Vec<&str> = asked
             .things
             .iter()
-            .filter(|t| self.kinds.contains(t))
+            .filter(|t| self.kinds.iter().flatten().any(|k| k == *t))
             .map(String::as_str)
             .collect();
         for (index, score) in scores.iter_mut() {
@@ -369,8 +379,9 @@ impl SearchIndex {
             if named {
                 *score *= 1.0 + HEAD_BONUS;
             }
-            let kind = self.kinds[*index].as_str();
-            let of_another_kind = !kind.is_empty() && !asked_for.contains(&kind);
+            let kinds = &self.kinds[*index];
+            let of_another_kind =
+                !kinds.is_empty() && !kinds.iter().any(|k| asked_for.contains(&k.as_str()));
             if !asked_for.is_empty() && !of_another_kind {
                 *score *= 1.0 + KIND_BONUS;
             }
@@ -379,6 +390,9 @@ impl SearchIndex {
                 .filter(|n| !asked.terms.iter().any(|(t, _)| t == *n))
                 .count();
             *score *= (1.0 - UNNAMED_IDENTIFIED).powi(unnamed as i32);
+            if self.deprecated[*index] {
+                *score *= 1.0 - DEPRECATED;
+            }
         }
         let mut ranked: Vec<(usize, f64)> = scores.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -504,6 +518,34 @@ mod tests {
         let ranked = index.rank("members of a team in an organization");
         assert_eq!(ranked[0].0, 0, "{ranked:?}");
         assert_eq!(ranked[0].1, ranked[1].1, "{ranked:?}");
+    }
+
+    #[test]
+    fn a_tool_of_several_kinds_is_of_each() {
+        // Two lists of members: one answers `simple-user`s from `/orgs/{org}/members`, the
+        // other `team-member`s. Both are members; only the first is also a user.
+        let index = SearchIndex::from_terms([
+            "member:3 list:2 | member |  | member | ",
+            "member:3 list:2 | member |  | user member | ",
+            "member:3 list:2 | member |  | user | ",
+        ]);
+        let ranked = index.rank("members");
+        assert_eq!(ranked[0].1, ranked[1].1, "{ranked:?}");
+        assert!(ranked[1].1 > ranked[2].1, "{ranked:?}");
+        assert_eq!(ranked[2].0, 2, "{ranked:?}");
+    }
+
+    #[test]
+    fn a_deprecated_operation_ranks_below_its_replacement() {
+        let index = SearchIndex::from_terms([
+            "team:3 member:3 list:2 | member |  |  |  | deprecated",
+            "team:3 member:3 list:2 | member |  |  |  | ",
+        ]);
+        let ranked = index.rank("team members");
+        assert_eq!(ranked[0].0, 1, "{ranked:?}");
+        // Still found when it is all there is.
+        assert_eq!(ranked.len(), 2);
+        assert!(ranked[1].1 > 0.0);
     }
 
     #[test]

@@ -246,7 +246,8 @@ pub fn plain_terms(text: &str) -> Vec<String> {
 /// search reads: `term:weight …` (counted in the tool's length), the head's terms (see
 /// [`head_terms`]), the `term:weight …` of the answer's fields and the query filters (not
 /// counted in its length: a large answer does not make a tool less relevant), its kind (see
-/// [`kind_term`]), then the kinds of the things its path identifies (`organiz team`).
+/// [`kind_term`]), the kinds of the things its path identifies (`organiz team`), then
+/// `deprecated` when the spec marks the operation so.
 pub const SECTION: &str = " | ";
 
 /// The terms a query must hold to name `text` whole, each once: a word's stem, or for a word

@@ -94,14 +94,46 @@ pub fn search_terms(tool: &Tool) -> String {
         joined(&weights),
         head(&tool.path).join(" "),
         joined(&fields),
-        tool.semantics
-            .resource
-            .as_deref()
-            .and_then(terms::kind_term)
-            .unwrap_or_default(),
+        kinds(
+            tool.semantics.resource.as_deref(),
+            &tool.semantics.action,
+            &tool.path,
+        )
+        .join(" "),
         identified(&tool.path).join(" "),
+        if tool.deprecated { "deprecated" } else { "" }.to_owned(),
     ]
     .join(terms::SECTION)
+    // Sections left empty at the end read as empty without being written.
+    .trim_end_matches(terms::SECTION)
+    .to_owned()
+}
+
+/// The kinds of thing a tool is about: its resource's (`simple-user` → `user`) and, for a DRF
+/// action on a collection or its items, the collection's (`/orgs/{org}/members` → `member`):
+/// the organization's members are users, and members too.
+fn kinds(resource: Option<&str>, action: &Action, path: &str) -> Vec<String> {
+    let Some(resource) = resource.and_then(terms::kind_term) else {
+        // Of unknown kind: not judged by kind at all.
+        return Vec::new();
+    };
+    let segments: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .collect();
+    // `/stages/email/` holds stages of one type: the path names the resource's kind already.
+    let named_in_path = segments
+        .iter()
+        .any(|s| terms::kind_term(s).as_deref() == Some(resource.as_str()));
+    let standard = !matches!(action, Action::Custom(_) | Action::Other);
+    let collection = segments.last().filter(|_| standard && !named_in_path);
+    let mut out = vec![resource];
+    if let Some(kind) = collection.and_then(|s| terms::kind_term(s)) {
+        if !out.contains(&kind) {
+            out.push(kind);
+        }
+    }
+    out
 }
 
 /// The things the path identifies, each the kind of the collection a parameter follows
@@ -191,16 +223,26 @@ fn about_the_caller(tool: &Tool) -> bool {
                     .get(i + 1)
                     .is_none_or(|next| !next.starts_with('{')))
     });
-    let text = tool.description.to_ascii_lowercase();
-    (own_path && !names_someone)
-        || text.contains("the authenticated user")
-        || text.contains("the current user")
-        || text.contains("the authenticated caller")
+    (own_path && !names_someone) || says_caller(&tool.description)
+}
+
+/// Whether a description's first sentence, where an operation says what it is, says it is
+/// about the caller: "If the authenticated user is also a member…" further on does not make a
+/// list of an organization's members the caller's own.
+fn says_caller(description: &str) -> bool {
+    let text = first_sentence(description).to_ascii_lowercase();
+    [
+        "the authenticated user",
+        "the current user",
+        "the authenticated caller",
+    ]
+    .iter()
+    .any(|phrase| text.contains(phrase))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{identified, terms};
+    use super::{identified, kinds, says_caller, terms, Action};
 
     #[test]
     fn a_path_identifies_the_collections_its_parameters_follow() {
@@ -219,5 +261,47 @@ mod tests {
             stems(&["user"])
         );
         assert!(identified("/user").is_empty());
+    }
+
+    #[test]
+    fn a_tool_is_of_its_resources_kind_and_its_collections() {
+        let stems = |words: &[&str]| words.iter().map(|w| terms::stem(w)).collect::<Vec<_>>();
+        // An organization's members are users, and members.
+        assert_eq!(
+            kinds(Some("simple-user"), &Action::List, "/orgs/{org}/members"),
+            stems(&["user", "member"])
+        );
+        // `/stages/email/` holds stages of one type: `email` is no kind of thing here.
+        assert_eq!(
+            kinds(
+                Some("EmailStage"),
+                &Action::Retrieve,
+                "/stages/email/{stage_uuid}/"
+            ),
+            stems(&["stage"])
+        );
+        // A custom action's path ends in what it does, not in a collection.
+        assert_eq!(
+            kinds(
+                Some("User"),
+                &Action::Custom("set_password".into()),
+                "/users/{id}/set_password/"
+            ),
+            stems(&["user"])
+        );
+        // Of unknown kind, a tool is not judged by its path either.
+        assert!(kinds(None, &Action::List, "/repos/{owner}/{repo}/contents").is_empty());
+    }
+
+    #[test]
+    fn only_the_first_sentence_makes_a_tool_the_callers() {
+        assert!(says_caller(
+            "Lists repositories that the authenticated user has access to."
+        ));
+        assert!(!says_caller(
+            "List all users who are members of an organization. If the authenticated user is \
+             also a member of this organization then both concealed and public members will be \
+             returned."
+        ));
     }
 }

@@ -38,7 +38,7 @@ pub static TOOLS: [ToolDef; 8] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "get:1 list:7 thing:5 |  |  |  | ",
+        search_terms: "get:1 list:7 thing:5",
         build: ops::list_things::build,
     },
     ToolDef {
@@ -61,7 +61,7 @@ pub static TOOLS: [ToolDef; 8] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "2:5 b:3 get:1 list:7 thing:5 | b |  |  | ",
+        search_terms: "2:5 b:3 get:1 list:7 thing:5 | b",
         build: ops::list_things_2::build,
     },
     ToolDef {
@@ -107,7 +107,7 @@ pub static TOOLS: [ToolDef; 8] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "6884c5d3:5 d:3 get:1 goe:5 identifi:5 identifier:5 list:2 long:5 very:5 | d |  |  | ",
+        search_terms: "6884c5d3:5 d:3 get:1 goe:5 identifi:5 identifier:5 list:2 long:5 very:5 | d",
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_6884c5d3::build,
     },
     ToolDef {
@@ -130,7 +130,7 @@ pub static TOOLS: [ToolDef; 8] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "4ebf5e8b:5 e:3 get:1 goe:5 identifi:5 identifier:5 list:2 long:5 very:5 | e |  |  | ",
+        search_terms: "4ebf5e8b:5 e:3 get:1 goe:5 identifi:5 identifier:5 list:2 long:5 very:5 | e",
         build: ops::this_is_a_very_long_operation_identifier_that_goes_on_4ebf5e8b::build,
     },
     ToolDef {
@@ -153,7 +153,7 @@ pub static TOOLS: [ToolDef; 8] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "ascii:3 f:2 identifi:3 identifier:3 list:2 non:3 unicod:3 | f |  |  | ",
+        search_terms: "ascii:3 f:2 identifi:3 identifier:3 list:2 non:3 unicod:3 | f",
         build: ops::unicode_operation::build,
     },
     ToolDef {
@@ -176,7 +176,7 @@ pub static TOOLS: [ToolDef; 8] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "g:3 get:1 list:2 type:5 | g |  |  | ",
+        search_terms: "g:3 get:1 list:2 type:5 | g",
         build: ops::type_::build,
     },
     ToolDef {
@@ -199,7 +199,7 @@ pub static TOOLS: [ToolDef; 8] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "creat:2 extra:5 i:3 label:5 my:2 post:1 | my |  |  | ",
+        search_terms: "creat:2 extra:5 i:3 label:5 my:2 post:1 | my",
         build: ops::label_with_extras::build,
     },
 ];

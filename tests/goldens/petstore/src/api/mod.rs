@@ -58,7 +58,7 @@ pub static TOOLS: [ToolDef; 2] = [
             },
         ],
         derived: &[],
-        search_terms: "all:3 list:10 pet:13 | pet | availabl:0.5 identifi:0.5 identifier:0.5 limit:0.5 name:0.5 pend:0.5 sold:0.5 status:0.5 tag:0.5 | pet | ",
+        search_terms: "all:3 list:10 pet:13 | pet | availabl:0.5 identifi:0.5 identifier:0.5 limit:0.5 name:0.5 pend:0.5 sold:0.5 status:0.5 tag:0.5 | pet",
         build: ops::list_pets::build,
     },
     ToolDef {

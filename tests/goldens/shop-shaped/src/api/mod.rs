@@ -86,7 +86,7 @@ pub static TOOLS: [ToolDef; 12] = [
             },
         ],
         derived: &["title", "description"],
-        search_terms: "category:13 get:3 list:8 shop:3 | category | identifi:0.5 identifier:0.5 name:0.5 page:0.5 size:0.5 slug:0.5 | category | ",
+        search_terms: "category:13 get:3 list:8 shop:3 | category | identifi:0.5 identifier:0.5 name:0.5 page:0.5 size:0.5 slug:0.5 | category",
         build: ops::categories_list::build,
     },
     ToolDef {
@@ -151,7 +151,7 @@ pub static TOOLS: [ToolDef; 12] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "arriv:1 echo:14 encod:1 header:4 list:2 paramet:4 parameter:4 query:7 request:3 search:6 shop:3 tag:3 test:1 x:3 | echo | code:0.5 kind:0.5 n:0.5 q:0.5 query:0.5 raw:0.5 request:0.5 tag:0.5 | query | ",
+        search_terms: "arriv:1 echo:14 encod:1 header:4 list:2 paramet:4 parameter:4 query:7 request:3 search:6 shop:3 tag:3 test:1 x:3 | echo | code:0.5 kind:0.5 n:0.5 q:0.5 query:0.5 raw:0.5 request:0.5 tag:0.5 | query echo",
         build: ops::shop_echo::build,
     },
     ToolDef {
@@ -178,7 +178,7 @@ pub static TOOLS: [ToolDef; 12] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "cannot:1 client:1 csrf:1 echo:14 get:3 header:14 idempotency:1 key:1 know:1 languag:1 list:5 request:3 shop:3 token:1 transport:4 | echo header | accept:0.5 csrf:0.5 idempotency:0.5 key:0.5 languag:0.5 token:0.5 | header | ",
+        search_terms: "cannot:1 client:1 csrf:1 echo:14 get:3 header:14 idempotency:1 key:1 know:1 languag:1 list:5 request:3 shop:3 token:1 transport:4 | echo header | accept:0.5 csrf:0.5 idempotency:0.5 key:0.5 languag:0.5 token:0.5 | header",
         build: ops::echo_headers::build,
     },
     ToolDef {
@@ -201,7 +201,7 @@ pub static TOOLS: [ToolDef; 12] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "decod:1 echo:14 encod:1 get:10 one:3 path:7 receiv:1 retriev:3 segment:4 shop:3 test:1 | echo | raw:0.5 uri:0.5 valu:0.5 | path | echo",
+        search_terms: "decod:1 echo:14 encod:1 get:10 one:3 path:7 receiv:1 retriev:3 segment:4 shop:3 test:1 | echo | raw:0.5 uri:0.5 valu:0.5 | path echo | echo",
         build: ops::echo_path::build,
     },
     ToolDef {
@@ -230,7 +230,7 @@ pub static TOOLS: [ToolDef; 12] = [
             },
         ],
         derived: &["title"],
-        search_terms: "caller:1 decid:1 get:3 list:7 me:4 my:7 order:11 search:1 server:1 shop:3 token:1 who:1 | order | creat:0.5 identifi:0.5 identifier:0.5 line:0.5 note:0.5 page:0.5 search:0.5 size:0.5 status:0.5 total:0.5 | order | ",
+        search_terms: "caller:1 decid:1 get:3 list:7 me:4 my:7 order:11 search:1 server:1 shop:3 token:1 who:1 | order | creat:0.5 identifi:0.5 identifier:0.5 line:0.5 note:0.5 page:0.5 search:0.5 size:0.5 status:0.5 total:0.5 | order",
         build: ops::me_orders_list::build,
     },
     ToolDef {
@@ -309,7 +309,7 @@ pub static TOOLS: [ToolDef; 12] = [
             },
         ],
         derived: &[],
-        search_terms: "brows:2 catalogu:2 category:3 get:4 list:8 page:1 product:11 sale:1 search:1 shop:4 two:1 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 min:0.5 name:0.5 order:0.5 page:0.5 pric:0.5 publish:0.5 search:0.5 slug:0.5 stock:0.5 tag:0.5 | product | ",
+        search_terms: "brows:2 catalogu:2 category:3 get:4 list:8 page:1 product:11 sale:1 search:1 shop:4 two:1 | product | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 min:0.5 name:0.5 order:0.5 page:0.5 pric:0.5 publish:0.5 search:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
         build: ops::products_list::build,
     },
     ToolDef {
@@ -422,7 +422,7 @@ pub static TOOLS: [ToolDef; 12] = [
             },
         ],
         derived: &[],
-        search_terms: "contain:1 creat:3 description:1 first:1 name:1 post:3 pric:1 product:14 publish:1 search:10 shop:3 text:1 whos:1 | search | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product | ",
+        search_terms: "contain:1 creat:3 description:1 first:1 name:1 post:3 pric:1 product:14 publish:1 search:10 shop:3 text:1 whos:1 | search | category:0.5 creat:0.5 description:0.5 identifi:0.5 identifier:0.5 name:0.5 pric:0.5 publish:0.5 slug:0.5 stock:0.5 tag:0.5 | product",
         build: ops::products_search_create::build,
     },
     ToolDef {
@@ -445,7 +445,7 @@ pub static TOOLS: [ToolDef; 12] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "answer:3 few:3 get:3 list:5 second:3 shop:3 sleep:4 slow:10 test:1 then:3 timeout:1 | slow | second:0.5 slept:0.5 | slow | ",
+        search_terms: "answer:3 few:3 get:3 list:5 second:3 shop:3 sleep:4 slow:10 test:1 then:3 timeout:1 | slow | second:0.5 slept:0.5 | slow",
         build: ops::slow::build,
     },
 ];

@@ -98,7 +98,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "animal:8 get:1 list:7 | animal | after:0.5 born:0.5 filter:0.5 limit:0.5 min:0.5 weight:0.5 |  | ",
+        search_terms: "animal:8 get:1 list:7 | animal | after:0.5 born:0.5 filter:0.5 limit:0.5 min:0.5 weight:0.5",
         build: ops::list_animals::build,
     },
     ToolDef {
@@ -121,7 +121,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "animal:11 creat:8 | animal |  | animal | ",
+        search_terms: "animal:11 creat:8 | animal |  | animal",
         build: ops::create_animal::build,
     },
     ToolDef {
@@ -144,7 +144,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "accept:1 animal:8 count:7 filter:1 inlin:2 list:3 repeat:1 schema:1 titl:1 twic:1 union:1 use:1 valu:1 word:2 | count | born:0.5 either:0.5 else:0.5 filter:0.5 |  | ",
+        search_terms: "accept:1 animal:8 count:7 filter:1 inlin:2 list:3 repeat:1 schema:1 titl:1 twic:1 union:1 use:1 valu:1 word:2 | count | born:0.5 either:0.5 else:0.5 filter:0.5",
         build: ops::count_animals::build,
     },
     ToolDef {
@@ -167,7 +167,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &["title", "description"],
-        search_terms: "creat:5 node:6 plant:3 tree:11 | tree |  | node | ",
+        search_terms: "creat:5 node:6 plant:3 tree:11 | tree |  | node tree",
         build: ops::plant_tree::build,
     },
     ToolDef {
@@ -190,7 +190,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "creat:2 draw:5 post:1 shap:8 | shap |  |  | ",
+        search_terms: "creat:2 draw:5 post:1 shap:8 | shap",
         build: ops::draw_shape::build,
     },
     ToolDef {
@@ -213,7 +213,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "content:1 describ:1 instead:1 list:2 paramet:1 parameter:1 pet:7 schema:1 search:7 | search | wher:0.5 |  | ",
+        search_terms: "content:1 describ:1 instead:1 list:2 paramet:1 parameter:1 pet:7 schema:1 search:7 | search | wher:0.5",
         build: ops::search_pets::build,
     },
     ToolDef {
@@ -236,7 +236,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &["title"],
-        search_terms: "adopt:5 creat:4 discriminat:1 drf:1 pet:10 polymorphic:1 proxy:1 serializ:1 serializer:1 spectacular:1 union:1 writ:1 | adopt |  | pet | ",
+        search_terms: "adopt:5 creat:4 discriminat:1 drf:1 pet:10 polymorphic:1 proxy:1 serializ:1 serializer:1 spectacular:1 union:1 writ:1 | adopt |  | pet",
         build: ops::adopt_pet::build,
     },
     ToolDef {
@@ -259,7 +259,7 @@ pub static TOOLS: [ToolDef; 10] = [
         needs: &[],
         yields: &[],
         derived: &[],
-        search_terms: "anyth:8 creat:7 post:6 | anyth |  |  | ",
+        search_terms: "anyth:8 creat:7 post:6 | anyth",
         build: ops::post_anything::build,
     },
 ];
