@@ -555,11 +555,16 @@ fn suffixless(word: &str) -> String {
     // The plural first, then what the singular ends in: `ratings` → `rating` → `rat`, as
     // `rating` does.
     let w = singular(w);
-    if let Some(base) = w.strip_suffix("ing").filter(|b| b.len() >= 3) {
-        return undouble(base);
-    }
-    if let Some(base) = w.strip_suffix("ed").filter(|b| b.len() >= 3) {
-        return undouble(base);
+    for suffix in ["ing", "ed"] {
+        if let Some(base) = w.strip_suffix(suffix) {
+            if base.len() >= 3 {
+                return undouble(base);
+            }
+            // A two-letter verb lost its `e`: `using`, `used` → `use`, as `uses` is.
+            if short_verb(base) {
+                return format!("{base}e");
+            }
+        }
     }
     // The one a verb is done to meets the verb: `assignee` → `assign`.
     if let Some(base) = w.strip_suffix("ee").filter(|b| b.len() >= 5) {
@@ -573,6 +578,13 @@ fn suffixless(word: &str) -> String {
         }
     }
     w
+}
+
+/// A vowel then a consonant (`us`, `ag`): what `use` or `age` leave of themselves before
+/// `-ing`/`-ed`. (`need` → `ne`, `thing` → `th` are not verbs that lost an `e`.)
+fn short_verb(base: &str) -> bool {
+    let b = base.as_bytes();
+    b.len() == 2 && b"aeiou".contains(&b[0]) && !b"aeiouy".contains(&b[1])
 }
 
 /// A plural's singular (`repositories` → `repository`, `branches` → `branch`, `emojis` →
@@ -643,6 +655,10 @@ mod tests {
         assert_eq!(stem("ratings"), stem("rating"));
         assert_eq!(stem("mappings"), stem("mapping"));
         assert_eq!(stem("configuration"), stem("configure"));
+        assert_eq!(stem("using"), stem("use"));
+        assert_eq!(stem("used"), stem("uses"));
+        assert_ne!(stem("needs"), stem("knee"));
+        assert_ne!(stem("things"), "the");
         assert_eq!(terms("followers"), ["follow", "follower"]);
         assert_eq!(stem("repos"), stem("repositories"));
         assert_eq!(stem("newest"), stem("latest"));
