@@ -405,6 +405,20 @@ pub fn read_query(text: &str) -> Asked {
             in_context |= found.iter().any(|(_, _, named)| *named);
             continue;
         }
+        // "repositories a team can access": a determiner right after the things asked for
+        // opens a clause about them; what the clause names is context. (After a singular word
+        // it may be a verb's object instead: "email a user a link".)
+        let after_plural = at > 0 && {
+            let previous = &words[at - 1];
+            previous.len() > 3 && previous.ends_with('s') && stem(previous) != *previous
+        };
+        if matches!(word.as_str(), "a" | "an" | "the" | "this" | "that")
+            && after_plural
+            && found.last().is_some_and(|(_, _, named)| *named)
+        {
+            in_context = true;
+            continue;
+        }
         // "runners registered for a repository": a participle between a noun and a preposition
         // describes the noun; it is not the action asked for, nor a thing to match (it would
         // meet the noun made from it: `configured` a webhook's `config`). What follows is
@@ -706,6 +720,15 @@ mod tests {
             query_terms("end a user's login session"),
             ["delet", "end", "user", "login", "session"]
         );
+        // A clause about the things asked for names their context.
+        let (found, expected) = weights(
+            "which repositories a team can access",
+            &[("repository", 1.0), ("team", CONTEXT), ("access", CONTEXT)],
+        );
+        assert_eq!(found, expected);
+        // After a singular word the determiner may start a verb's object: all is asked for.
+        let email = read_query("email a user a link");
+        assert!(email.terms.iter().all(|(_, w)| *w == 1.0), "{email:?}");
     }
 
     #[test]
