@@ -125,9 +125,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     out.push_str(&recall_rows);
     out.push_str(
         "\nThe `tuned` questions are the ones the ranking was worked out on; the `held out` ones \
-         were written and first scored before the last change to the ranking, so their first \
-         score shows better what a new question can expect (`bench/search/README.md` gives it \
-         and says how each round was run).\n\n\
+         were not: they are a round written before any change to the ranking that followed \
+         them, so their first score shows better what a new question can expect \
+         (`bench/search/README.md` gives the rounds and how each was run).\n\n\
          ## Questions spec2mcp's search missed\n\nMost share no word with the operation they ask for \
          (\"what do you sell\"), or a more literal match wins; the search finds nothing rather than \
          guess from the action alone.\n\n",
