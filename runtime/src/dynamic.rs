@@ -259,8 +259,8 @@ pub struct SearchIndex {
 /// How much more a tool scores when the query names its whole head (what its path ends in).
 const HEAD_BONUS: f64 = 0.3;
 /// How much more a tool scores, when the query asks for a kind of thing (its words at full
-/// weight name a resource's kind), unless its own resource is known to be of another kind:
-/// "delete a user" asks for a user, not for a stage that deletes users. A tool whose resource is
+/// weight name a tool's kind), unless all its kinds are known and none is asked for: "delete
+/// a user" asks for a user, not for a stage that deletes users. A tool whose resource is
 /// unknown (an answer without a named schema) is not judged.
 const KIND_BONUS: f64 = 0.3;
 /// How much less a tool scores for each thing its path identifies that the query does not
@@ -334,8 +334,10 @@ impl SearchIndex {
     /// The tools matching `query`, best first, with their scores: BM25 (k1 = 1.2, b = 0.75)
     /// with each query term weighted as [`crate::terms::read_query`] reads it, the action the
     /// query implies ranking what its terms found, a tool whose head the query names whole
-    /// scoring [`HEAD_BONUS`] more, and, when the query asks for kinds of thing, every tool not
-    /// known to be of another kind [`KIND_BONUS`] more.
+    /// scoring [`HEAD_BONUS`] more, when the query asks for kinds of thing every tool not
+    /// known to be of another kind [`KIND_BONUS`] more, [`UNNAMED_IDENTIFIED`] less for each
+    /// thing its path identifies that the query does not name, and a deprecated operation
+    /// [`DEPRECATED`] less.
     pub fn rank(&self, query: &str) -> Vec<(usize, f64)> {
         const K1: f64 = 1.2;
         const B: f64 = 0.75;
