@@ -108,6 +108,52 @@ pub fn cold_start(
     })
 }
 
+/// `search_operations` round trips on a dynamic-mode server, which builds its search index on
+/// the first search rather than at start-up.
+pub struct SearchTimes {
+    /// The first search of a fresh process (index built, then one query ranked), per process.
+    pub first: Samples,
+    /// Every later search of one process: ranking only.
+    pub later: Samples,
+}
+
+/// Starts the dynamic-mode server `runs` times and times its first search each time; in the
+/// first process, also every one of `queries` after it.
+pub fn search_latency(
+    make: &dyn Fn() -> Command,
+    runs: usize,
+    queries: &[String],
+    log: &std::path::Path,
+) -> Result<SearchTimes, String> {
+    let (first_query, later_queries) = queries.split_first().ok_or("no queries")?;
+    let search = |session: &mut StdioSession, query: &str| {
+        let started = Instant::now();
+        let params = json!({"name": "search_operations", "arguments": {"query": query}});
+        let (result, arrived) = session.timed_request("tools/call", params)?;
+        if result.get("isError") == Some(&Value::Bool(true)) {
+            return Err(format!("search_operations failed on {query:?}: {result}"));
+        }
+        Ok::<_, String>(arrived - started)
+    };
+    let mut first = Vec::new();
+    let mut later = Vec::new();
+    for run in 0..runs {
+        let mut session = StdioSession::spawn(&mut make(), log)?;
+        session.initialize()?;
+        session.request("tools/list", json!({}))?;
+        first.push(search(&mut session, first_query)?);
+        if run == 0 {
+            for query in later_queries {
+                later.push(search(&mut session, query)?);
+            }
+        }
+    }
+    Ok(SearchTimes {
+        first: Samples::new(first),
+        later: Samples::new(later),
+    })
+}
+
 /// Per-call latency of one server, with direct calls measured in the same window.
 pub struct Latency {
     /// `tools/call` round trips over stdio.

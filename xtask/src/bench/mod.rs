@@ -208,6 +208,7 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
     if wants("cold") {
         // --- cold start, memory, tools/list ---------------------------------------------------
         let mut cold_rows = Vec::new();
+        let mut search_rows = Vec::new();
         for (spec, name) in specs.iter().zip(["shop", "github"]) {
             for contender in servers_for(spec, name) {
                 let Some(stdio) = &contender.stdio else {
@@ -231,8 +232,19 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
             };
             let cold = measure::cold_start(&make, plan.cold_runs, &logs.join("cold.log"))?;
             cold_rows.push((spec.id, "spec2mcp --mode dynamic".to_owned(), cold));
+            // The operations searched: what the operations-mode server lists as tools.
+            let tools = cold_rows
+                .iter()
+                .find(|(s, label, _)| *s == spec.id && label == "spec2mcp")
+                .map_or(0, |(_, _, c)| c.tools);
+            eprintln!("search: spec2mcp --mode dynamic on {}", spec.id);
+            let queries = search_queries(root, spec)?;
+            let searched =
+                measure::search_latency(&make, plan.cold_runs, &queries, &logs.join("search.log"))?;
+            search_rows.push((spec.id, tools, searched));
         }
         section_cold(&mut report, &cold_rows);
+        section_search(&mut report, &search_rows);
     }
 
     let example = &specs[0];
@@ -700,6 +712,48 @@ fn section_build(out: &mut String, rows: &[build::BuildFigures]) {
                 .map_or(r.changed_files.as_str(), |at| &r.changed_files[at..]),
             r.incremental.as_secs_f64(),
             peak(r.incremental_peak_kib)
+        );
+    }
+    out.push('\n');
+}
+
+/// The questions of the search benchmark for `spec` (`bench/search/queries/`), tuned and held
+/// out: everyday questions, as an agent would search.
+fn search_queries(root: &Path, spec: &Spec) -> Result<Vec<String>, String> {
+    let set = spec.id;
+    let mut queries = Vec::new();
+    for file in [
+        root.join(format!("bench/search/queries/{set}.json")),
+        root.join(format!("bench/search/queries/held-out/{set}.json")),
+    ] {
+        let text =
+            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let parsed: Vec<serde_json::Value> =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        queries.extend(
+            parsed
+                .iter()
+                .filter_map(|q| q.get("query").and_then(serde_json::Value::as_str))
+                .map(str::to_owned),
+        );
+    }
+    Ok(queries)
+}
+
+fn section_search(out: &mut String, rows: &[(&str, usize, measure::SearchTimes)]) {
+    out.push_str("## Search in the large-API mode
+
+`search_operations` over stdio on a dynamic-mode server, round trip from request to answer. The server builds its search index on the first search, not at start-up: the first search of a fresh process (median over the cold-start runs) pays for it, later ones only rank. The questions are the search benchmark's (`bench/search/queries/`).
+
+| spec | operations | first search (builds the index) | later searches p50 | p95 | searches |\n|---|---|---|---|---|---|\n");
+    for (spec, tools, searched) in rows {
+        let _ = writeln!(
+            out,
+            "| {spec} | {tools} | {} | {} | {} | {} |",
+            ms(searched.first.median()),
+            ms(searched.later.median()),
+            ms(searched.later.quantile(0.95)),
+            searched.later.len() + 1
         );
     }
     out.push('\n');
