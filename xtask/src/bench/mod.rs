@@ -2,9 +2,9 @@
 //! bridge and openapi-mcp-generator, on the same specs (the example app and GitHub's REST API)
 //! and the same upstreams (a fixed-response server on loopback, and the real example app).
 //!
-//! One run measures generation, cold start to `tools/list`, memory, `tools/list` size,
-//! per-call latency over stdio against a direct HTTP call, and tools/call throughput over
-//! Streamable HTTP with 16 clients. It prints the tables (with ratios to spec2mcp) and, with
+//! One run measures generation, cold start to `tools/list`, memory, `tools/list` size, the
+//! large-API mode's search latency, per-call latency over stdio against a direct HTTP call,
+//! and tools/call throughput over Streamable HTTP with 16 clients. It prints the tables (with ratios to spec2mcp) and, with
 //! `--record`, writes them to `docs/benchmarks.md`. The competitors are installed by
 //! `bench/competitors/setup.sh` under `~/.cache/spec2mcp-bench`, never into the repository.
 
