@@ -33,6 +33,27 @@ struct Query {
     expected: Vec<String>,
 }
 
+/// The questions of `file`, none when it does not exist.
+fn read_queries(file: &Path) -> Result<Option<Vec<Query>>, String> {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Ok(None);
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", file.display()))
+}
+
+/// Every question the search benchmark asks of spec `id` (`bench/search/queries/`), tuned and
+/// held out.
+pub fn questions(root: &Path, id: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for (_, folder) in QUERY_SETS {
+        let file = root.join(format!("{folder}/{id}.json"));
+        out.extend(read_queries(&file)?.into_iter().flatten().map(|q| q.query));
+    }
+    Ok(out)
+}
+
 /// The query sets: the one the ranking was tuned on, and the one written before the last
 /// ranking change.
 const QUERY_SETS: &[(&str, &str)] = &[
@@ -92,11 +113,9 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         }
         for (set, folder) in QUERY_SETS {
             let queries_file = root.join(format!("{folder}/{}.json", spec.id));
-            let Ok(text) = std::fs::read_to_string(&queries_file) else {
+            let Some(queries) = read_queries(&queries_file)? else {
                 continue;
             };
-            let queries: Vec<Query> = serde_json::from_str(&text)
-                .map_err(|e| format!("{}: {e}", queries_file.display()))?;
             let (ours, misses) = recall(spec, &queries)?;
             let substring = substring_recall(spec, &queries)?;
             let fastmcp = if search_only {

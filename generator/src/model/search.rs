@@ -39,11 +39,7 @@ pub fn search_terms(tool: &Tool) -> String {
         }
     };
     add(&tool.name.replace('_', " "), NAME);
-    for segment in tool
-        .path
-        .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
-    {
+    for segment in named_segments(&tool.path) {
         add(segment, PATH);
     }
     for tag in &tool.tags {
@@ -117,10 +113,7 @@ fn kinds(resource: Option<&str>, action: &Action, path: &str) -> Vec<String> {
         // Of unknown kind: not judged by kind at all.
         return Vec::new();
     };
-    let segments: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty() && !s.starts_with('{'))
-        .collect();
+    let segments: Vec<&str> = named_segments(path).collect();
     // `/stages/email/` holds stages of one type: the path names the resource's kind already.
     let named_in_path = segments
         .iter()
@@ -134,6 +127,13 @@ fn kinds(resource: Option<&str>, action: &Action, path: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The path's segments that name something, its parameters left out (`/orgs/{org}/members`
+/// → `orgs`, `members`).
+fn named_segments(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
 }
 
 /// The things the path identifies, each the kind of the collection a parameter follows
@@ -191,11 +191,7 @@ fn joined<W: std::fmt::Display>(weights: &BTreeMap<String, W>) -> String {
 /// the operation is about (`/repos/{owner}/{repo}/releases` → `releas`), or its custom action
 /// (`/users/{id}/set_password/` → `set`, `password`).
 fn head(path: &str) -> Vec<String> {
-    let last = path
-        .split('/')
-        .rev()
-        .find(|s| !s.is_empty() && !s.starts_with('{'))
-        .unwrap_or_default();
+    let last = named_segments(path).last().unwrap_or_default();
     terms::head_terms(last)
 }
 

@@ -238,7 +238,7 @@ pub fn run_bench(root: &Path, args: &[String]) -> Result<(), String> {
                 .find(|(s, label, _)| *s == spec.id && label == "spec2mcp")
                 .map_or(0, |(_, _, c)| c.tools);
             eprintln!("search: spec2mcp --mode dynamic on {}", spec.id);
-            let queries = search_queries(root, spec)?;
+            let queries = crate::agent::questions(root, spec.id)?;
             let searched =
                 measure::search_latency(&make, plan.cold_runs, &queries, &logs.join("search.log"))?;
             search_rows.push((spec.id, tools, searched));
@@ -715,29 +715,6 @@ fn section_build(out: &mut String, rows: &[build::BuildFigures]) {
         );
     }
     out.push('\n');
-}
-
-/// The questions of the search benchmark for `spec` (`bench/search/queries/`), tuned and held
-/// out: everyday questions, as an agent would search.
-fn search_queries(root: &Path, spec: &Spec) -> Result<Vec<String>, String> {
-    let set = spec.id;
-    let mut queries = Vec::new();
-    for file in [
-        root.join(format!("bench/search/queries/{set}.json")),
-        root.join(format!("bench/search/queries/held-out/{set}.json")),
-    ] {
-        let text =
-            std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let parsed: Vec<serde_json::Value> =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-        queries.extend(
-            parsed
-                .iter()
-                .filter_map(|q| q.get("query").and_then(serde_json::Value::as_str))
-                .map(str::to_owned),
-        );
-    }
-    Ok(queries)
 }
 
 fn section_search(out: &mut String, rows: &[(&str, usize, measure::SearchTimes)]) {
